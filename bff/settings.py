@@ -1,0 +1,68 @@
+"""Configuration, read from the environment (prefix BFF_) by `bff serve` and built in code by
+`bff demo`. Every backend is a base URL; secrets are optional only where the demo can generate
+sandbox-only ones."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BACKENDS = ("policy", "life", "nonlife", "documents", "brokers", "crm")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BFF_", extra="ignore")
+
+    environment: Literal["demo", "development", "production"] = "development"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str = ""  # the BFF's own origin as browsers see it; default http://host:port
+
+    # back-office systems
+    policy_url: str = ""
+    life_url: str = ""
+    nonlife_url: str = ""
+    documents_url: str = ""
+    brokers_url: str = ""
+    crm_url: str = ""
+    backend_timeout_s: float = 5.0
+    backend_connect_timeout_s: float = 2.0
+
+    # identity providers
+    itsme_issuer: str = ""
+    itsme_client_id: str = "insurance-bff"
+    eid_issuer: str = ""
+    eid_client_id: str = "insurance-bff"
+    eid_client_secret: str = ""
+    broker_issuer: str = ""
+    broker_audience: str = "insurance-bff-broker-api"
+    # The relying party's private keys (JWK JSON, RSA): one signs client assertions
+    # (private_key_jwt), the other decrypts itsme ID tokens. Empty: generated at start-up,
+    # which is only acceptable in the demo and in tests.
+    rp_signing_jwk: str = ""
+    rp_encryption_jwk: str = ""
+
+    session_ttl_s: int = 8 * 3600
+    session_idle_s: int = 30 * 60
+
+    redis_url: str = Field(default="", validation_alias="REDIS_URL")
+
+    @property
+    def origin(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    def backend_url(self, name: str) -> str:
+        url: str = getattr(self, f"{name}_url")
+        return url.rstrip("/")
+
+    def missing(self) -> list[str]:
+        """Names of the settings `bff serve` cannot run without."""
+        needed = [f"BFF_{name.upper()}_URL" for name in BACKENDS if not self.backend_url(name)]
+        needed += [
+            f"BFF_{name.upper()}_ISSUER"
+            for name in ("itsme", "eid", "broker")
+            if not getattr(self, f"{name}_issuer")
+        ]
+        return needed
