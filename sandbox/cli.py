@@ -26,7 +26,11 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("serve", help="run every system on its own localhost port")
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument(
-        "--port", action="append", type=_port_assignment, default=[], metavar="NAME=PORT",
+        "--port",
+        action="append",
+        type=_port_assignment,
+        default=[],
+        metavar="NAME=PORT",
         help="fix one system's port (repeatable); the others take free ports",
     )
     run.add_argument("--seed", type=int, default=42, help="data generator seed (default 42)")
@@ -55,7 +59,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{r['id']:<20} {r['kind']:<9} {r['profile']:<7} {r['description']}")
         return 0
     options = Options(
-        host=args.host, ports=dict(args.port), seed=args.seed, as_of=args.as_of,
+        host=args.host,
+        ports=dict(args.port),
+        seed=args.seed,
+        as_of=args.as_of,
         latency=args.latency,
     )
     try:

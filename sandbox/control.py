@@ -226,4 +226,3 @@ async def _wait_for_disconnect(receive: Receive) -> None:
 
 async def _discard(message: Message) -> None:
     return None
-

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import importlib
 import json
 import random
@@ -58,10 +59,16 @@ def bind(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        raise PortError(f"port {port} on {host} is not available ({exc.strerror})") from None
+        raise PortError(f"cannot listen on {host}:{port}: {_reason(exc)}") from None
     sock.listen(128)
     sock.setblocking(False)
     return sock
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return "the port is in use"
+    return exc.strerror or "refused"
 
 
 class _Server(uvicorn.Server):
@@ -96,7 +103,7 @@ async def serve(options: Options) -> None:
         control = Control(
             system=spec.name,
             defaults=spec.realistic if options.latency == "realistic" else NO_FAULTS,
-            rng=random.Random(options.seed * 100 + index),  # noqa: S311
+            rng=random.Random(options.seed * 100 + index),
             directory=directory,
             personas=personas,
         )

@@ -174,7 +174,7 @@ class Party:
     delivery_changed_by: str | None = None
     delivery_changed_at: datetime | None = None
     resident: bool = True
-    contact_version: int = 1  # bumped on every contact-details write; the CRM's ETag derives from it
+    contact_version: int = 1  # bumped by every contact-details write; the ETag derives from it
 
 
 @dataclass

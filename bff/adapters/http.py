@@ -1,0 +1,134 @@
+"""The HTTP plumbing every adapter shares: one call, typed failures, safe JSON reading."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import httpx
+
+from bff.adapters.errors import (
+    BackendProtocolError,
+    BackendRejected,
+    BackendUnavailable,
+)
+
+
+async def send(
+    client: httpx.AsyncClient,
+    system: str,
+    method: str,
+    path: str,
+    *,
+    params: Mapping[str, str | int] | None = None,
+    json_body: Any = None,
+    content: bytes | None = None,
+    headers: Mapping[str, str] | None = None,
+    allow: frozenset[int] = frozenset({200}),
+) -> httpx.Response:
+    """Send one request; return the response when its status is in `allow`, else raise."""
+    try:
+        response = await client.request(
+            method, path, params=params, json=json_body, content=content, headers=headers
+        )
+    except httpx.TimeoutException:
+        raise BackendUnavailable(system, "timed out") from None
+    except httpx.HTTPError as exc:
+        raise BackendUnavailable(system, f"unreachable ({type(exc).__name__})") from None
+    if response.status_code in allow:
+        return response
+    status = response.status_code
+    if status == 429 or status >= 500:
+        raise BackendUnavailable(system, f"answered {status}", retry_after_s=_retry_after(response))
+    raise BackendRejected(system, f"refused {method} {path} with {status}", status=status)
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after", "")
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def json_of(system: str, response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise BackendProtocolError(system, "answer is not JSON") from None
+
+
+class JsonReader:
+    """Reads fields of one JSON object, raising `BackendProtocolError` instead of
+    KeyError/TypeError when the system's answer breaks its own protocol."""
+
+    def __init__(self, system: str, data: Any, where: str = "answer") -> None:
+        if not isinstance(data, dict):
+            raise BackendProtocolError(system, f"{where}: expected an object")
+        self.system = system
+        self.data: dict[str, Any] = data
+        self.where = where
+
+    def _fail(self, name: str, expected: str) -> BackendProtocolError:
+        return BackendProtocolError(self.system, f"{self.where}.{name}: expected {expected}")
+
+    def text(self, name: str) -> str:
+        value = self.data.get(name)
+        if not isinstance(value, str):
+            raise self._fail(name, "a string")
+        return value
+
+    def opt_text(self, name: str) -> str | None:
+        value = self.data.get(name)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise self._fail(name, "a string or null")
+        return value
+
+    def flag(self, name: str) -> bool:
+        value = self.data.get(name)
+        if not isinstance(value, bool):
+            raise self._fail(name, "true or false")
+        return value
+
+    def integer(self, name: str) -> int:
+        value = self.data.get(name)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise self._fail(name, "an integer")
+        return value
+
+    def day(self, name: str) -> date:
+        try:
+            return date.fromisoformat(self.text(name))
+        except ValueError:
+            raise self._fail(name, "an ISO date") from None
+
+    def decimal(self, name: str) -> Decimal:
+        try:
+            return Decimal(self.text(name))
+        except InvalidOperation:
+            raise self._fail(name, "a decimal string") from None
+
+    def obj(self, name: str) -> JsonReader:
+        return JsonReader(self.system, self.data.get(name), f"{self.where}.{name}")
+
+    def opt_obj(self, name: str) -> JsonReader | None:
+        if self.data.get(name) is None:
+            return None
+        return self.obj(name)
+
+    def items(self, name: str) -> list[Any]:
+        value = self.data.get(name)
+        if not isinstance(value, list):
+            raise self._fail(name, "a list")
+        return value
+
+    def objects(self, name: str) -> list[JsonReader]:
+        return [
+            JsonReader(self.system, item, f"{self.where}.{name}[{index}]")
+            for index, item in enumerate(self.items(name))
+        ]

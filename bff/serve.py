@@ -1,0 +1,60 @@
+"""`bff serve`: the BFF alone, configured from BFF_* environment variables (see README)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import uvicorn
+from pydantic import ValidationError
+
+from bff.app import backend_clients, create_app
+from bff.health import probe_backends
+from bff.listen import listen
+from bff.settings import Settings
+
+
+class ServeError(Exception):
+    pass
+
+
+def load_settings() -> Settings:
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "BFF_" + str(first["loc"][0]).upper()
+        raise ServeError(f"invalid setting {name}: {first['msg']}") from None
+    missing = settings.missing()
+    if missing:
+        raise ServeError(f"missing settings: {', '.join(missing)}")
+    return settings
+
+
+async def check_backends(settings: Settings) -> None:
+    clients = backend_clients(settings)
+    try:
+        failures = await probe_backends(clients)
+    finally:
+        await asyncio.gather(*(client.aclose() for client in clients.values()))
+    if failures:
+        name, reason = sorted(failures.items())[0]
+        raise ServeError(f"backend {name} at {settings.backend_url(name)} {reason}")
+
+
+def serve() -> None:
+    settings = load_settings()
+    try:
+        asyncio.run(check_backends(settings))
+    except httpx.InvalidURL:
+        raise ServeError("a backend URL is not a valid URL") from None
+    sock = listen(settings.host, settings.port)
+    config = uvicorn.Config(
+        create_app(settings),
+        loop="uvloop",
+        http="httptools",
+        log_level="info",
+        lifespan="on",
+        proxy_headers=True,
+    )
+    uvicorn.Server(config).run(sockets=[sock])
