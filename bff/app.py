@@ -1,10 +1,13 @@
-"""The Starlette application: GraphQL, health, and the long-lived clients of the lifespan."""
+"""The Starlette application: GraphQL, auth, health, and the long-lived clients."""
 
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
 
 import httpx
 from starlette.applications import Starlette
@@ -16,7 +19,13 @@ from strawberry.asgi import GraphQL
 
 from bff.adapters.crm import CrmAdapter
 from bff.adapters.policy import PolicyAdapter
-from bff.auth.principal import Principal
+from bff.auth.broker_tokens import BrokerTokenValidator
+from bff.auth.errors import AuthError
+from bff.auth.flows import MemoryFlowStore
+from bff.auth.keys import load_key_set
+from bff.auth.login import SessionOpener
+from bff.auth.principal import Assurance, AuthMethod, Principal, PrincipalKind, Profile
+from bff.auth.routes import SESSION_COOKIE, auth_routes
 from bff.auth.sessions import MemorySessionStore, SessionStore
 from bff.context import Context
 from bff.health import probe_backends
@@ -24,17 +33,23 @@ from bff.schema import schema
 from bff.services import Backends
 from bff.settings import BACKENDS, Settings
 
-SESSION_COOKIE = "__Host-bff_session"
+log = logging.getLogger(__name__)
 
 
 @dataclass
 class Runtime:
-    """What the lifespan builds; handlers reach it through `request.app.state.runtime`."""
+    """The long-lived parts of one app; handlers reach it as `request.app.state.runtime`."""
 
     settings: Settings
-    clients: dict[str, httpx.AsyncClient]
+    clients: dict[str, httpx.AsyncClient]  # one pooled client per back-office system
+    identity_http: httpx.AsyncClient  # to the identity providers
     backends: Backends
     sessions: SessionStore
+    broker_tokens: BrokerTokenValidator
+
+    async def aclose(self) -> None:
+        for client in (*self.clients.values(), self.identity_http):
+            await client.aclose()
 
 
 def backend_clients(settings: Settings) -> dict[str, httpx.AsyncClient]:
@@ -46,16 +61,31 @@ def backend_clients(settings: Settings) -> dict[str, httpx.AsyncClient]:
     }
 
 
+def _bearer(request: Request | WebSocket) -> str:
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else ""
+
+
 async def authenticate(request: Request | WebSocket, runtime: Runtime) -> Principal | None:
-    secret = ""
-    authorization = request.headers.get("authorization", "")
-    scheme, _, value = authorization.partition(" ")
-    if scheme.lower() == "bearer" and value:
-        secret = value.strip()
-    elif SESSION_COOKIE in request.cookies:
-        secret = request.cookies[SESSION_COOKIE]
+    """The caller's principal, or None. A JWT bearer is a broker token; any other bearer, or
+    the session cookie, names a server-side session."""
+    secret = _bearer(request) or request.cookies.get(SESSION_COOKIE, "")
     if not secret:
         return None
+    if secret.count(".") == 2:
+        try:
+            claims = await runtime.broker_tokens.validate(secret)
+        except AuthError as exc:
+            log.info("broker token refused: %s", exc.reason)
+            return None
+        return Principal(
+            kind=PrincipalKind.BROKER,
+            subject=claims.fsma,
+            profile=Profile.BROKER,
+            method=AuthMethod.CLIENT_CREDENTIALS,
+            assurance=Assurance.HIGH,
+            auth_time=datetime.now(UTC),
+        )
     session = await runtime.sessions.get(secret)
     return session.principal if session else None
 
@@ -81,34 +111,40 @@ async def healthz(request: Request) -> Response:
 async def readyz(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
     failures = await probe_backends(runtime.clients)
-    body = {"status": "ready" if not failures else "unavailable", "failing": sorted(failures)}
+    body = {"status": "ok" if not failures else "unavailable", "failing": sorted(failures)}
     return JSONResponse(body, status_code=200 if not failures else 503)
 
 
 def create_app(settings: Settings) -> Starlette:
+    clients = backend_clients(settings)
+    identity_http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=3.0))
+    backends = Backends(crm=CrmAdapter(clients["crm"]), policy=PolicyAdapter(clients["policy"]))
+    sessions = MemorySessionStore(settings.session_ttl_s, settings.session_idle_s)
+    runtime = Runtime(
+        settings=settings,
+        clients=clients,
+        identity_http=identity_http,
+        backends=backends,
+        sessions=sessions,
+        broker_tokens=BrokerTokenValidator.from_settings(settings, identity_http),
+    )
+    opener = SessionOpener(backends.crm, sessions, settings.session_ttl_s)
+    keys = load_key_set(settings)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        clients = backend_clients(settings)
-        app.state.runtime = Runtime(
-            settings=settings,
-            clients=clients,
-            backends=Backends(
-                crm=CrmAdapter(clients["crm"]), policy=PolicyAdapter(clients["policy"])
-            ),
-            sessions=MemorySessionStore(settings.session_ttl_s, settings.session_idle_s),
-        )
         try:
             yield
         finally:
-            for client in clients.values():
-                await client.aclose()
+            await runtime.aclose()
 
-    graphql = GraphQLApp(
-        schema, graphql_ide="graphiql" if settings.environment != "production" else None
-    )
+    ide: Literal["graphiql"] | None = "graphiql" if settings.environment != "production" else None
     routes = [
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/graphql", GraphQLApp(schema, graphql_ide=ide), methods=["GET", "POST"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        *auth_routes(settings, keys, MemoryFlowStore(), opener, identity_http),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.runtime = runtime
+    return app

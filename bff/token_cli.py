@@ -8,14 +8,14 @@ answered here as the persona would answer it on their phone or card reader.
 from __future__ import annotations
 
 import hashlib
-import re
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import httpx
 
-SESSION_COOKIE = "__Host-bff_session"
-_REQUEST_ID = re.compile(r'name="request_id"\s+value="([^"]+)"')
+from bff.auth.routes import SESSION_COOKIE
+
 
 
 class TokenError(Exception):
@@ -43,17 +43,32 @@ def _redirect(response: httpx.Response, what: str) -> str:
     return location
 
 
+class _HiddenInputs(HTMLParser):
+    """Collects the hidden inputs of the provider's login page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        fields = dict(attrs)
+        if tag == "input" and fields.get("type") == "hidden" and fields.get("name"):
+            self.values[fields["name"] or ""] = fields.get("value") or ""
+
+
 def _confirm_at_provider(http: httpx.Client, authorize_url: str, persona_id: str) -> str:
     """Play the persona at the provider's picker; return where the provider redirects to."""
     page = http.get(authorize_url)
     if page.status_code != 200:
         raise TokenError(f"the provider refused the login request ({page.status_code})")
-    found = _REQUEST_ID.search(page.text)
-    if not found:
+    inputs = _HiddenInputs()
+    inputs.feed(page.text)
+    request_id = inputs.values.get("request_id")
+    if not request_id:
         raise TokenError("the provider's login page has no request to confirm")
     decision = http.post(
         urljoin(authorize_url, "/authorize/decision"),
-        data={"request_id": found.group(1), "persona": persona_id},
+        data={"request_id": request_id, "persona": persona_id},
     )
     return _redirect(decision, "the provider")
 
