@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 import httpx
+from redis.asyncio import Redis
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -25,6 +26,7 @@ from bff.auth.flows import MemoryFlowStore
 from bff.auth.keys import load_key_set
 from bff.auth.login import SessionOpener
 from bff.auth.principal import Assurance, AuthMethod, Principal, PrincipalKind, Profile
+from bff.auth.redis_sessions import RedisSessionStore
 from bff.auth.routes import SESSION_COOKIE, auth_routes
 from bff.auth.sessions import MemorySessionStore, SessionStore
 from bff.context import Context
@@ -46,10 +48,13 @@ class Runtime:
     backends: Backends
     sessions: SessionStore
     broker_tokens: BrokerTokenValidator
+    redis: Redis | None = None  # when REDIS_URL is set: sessions live there
 
     async def aclose(self) -> None:
         for client in (*self.clients.values(), self.identity_http):
             await client.aclose()
+        if self.redis is not None:
+            await self.redis.aclose()
 
 
 def backend_clients(settings: Settings) -> dict[str, httpx.AsyncClient]:
@@ -119,7 +124,12 @@ def create_app(settings: Settings) -> Starlette:
     clients = backend_clients(settings)
     identity_http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=3.0))
     backends = Backends(crm=CrmAdapter(clients["crm"]), policy=PolicyAdapter(clients["policy"]))
-    sessions = MemorySessionStore(settings.session_ttl_s, settings.session_idle_s)
+    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    sessions: SessionStore = (
+        RedisSessionStore(redis, settings.session_ttl_s, settings.session_idle_s)
+        if redis is not None
+        else MemorySessionStore(settings.session_ttl_s, settings.session_idle_s)
+    )
     runtime = Runtime(
         settings=settings,
         clients=clients,
@@ -127,6 +137,7 @@ def create_app(settings: Settings) -> Starlette:
         backends=backends,
         sessions=sessions,
         broker_tokens=BrokerTokenValidator.from_settings(settings, identity_http),
+        redis=redis,
     )
     opener = SessionOpener(backends.crm, sessions, settings.session_ttl_s)
     keys = load_key_set(settings)

@@ -37,10 +37,22 @@ class DemoOptions:
     latency: str = "realistic"
 
 
-async def _forward(stream: asyncio.StreamReader) -> None:
-    while line := await stream.readline():
-        sys.stderr.write(line.decode(errors="replace"))
-        sys.stderr.flush()
+class _Stderr:
+    """The sandbox's stderr: held back until it is up (its last line explains a failed
+    start), passed through afterwards."""
+
+    def __init__(self) -> None:
+        self.held: list[str] = []
+        self.passing = False
+
+    async def drain(self, stream: asyncio.StreamReader) -> None:
+        while line := await stream.readline():
+            text = line.decode(errors="replace")
+            if self.passing:
+                sys.stderr.write(text)
+                sys.stderr.flush()
+            elif text.strip():
+                self.held.append(text.strip())
 
 
 async def start_sandbox(options: DemoOptions) -> tuple[asyncio.subprocess.Process, dict[str, str]]:
@@ -52,18 +64,23 @@ async def start_sandbox(options: DemoOptions) -> tuple[asyncio.subprocess.Proces
         *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
     )
     assert process.stdout is not None and process.stderr is not None
-    asyncio.get_running_loop().create_task(_forward(process.stderr))
+    stderr = _Stderr()
+    draining = asyncio.get_running_loop().create_task(stderr.drain(process.stderr))
     try:
         async with asyncio.timeout(SANDBOX_START_TIMEOUT_S):
             while line := await process.stdout.readline():
                 text = line.decode(errors="replace").strip()
                 if text.startswith("sandbox-ready "):
                     directory: dict[str, str] = json.loads(text.removeprefix("sandbox-ready "))
+                    stderr.passing = True
                     return process, directory
+            await process.wait()
+            await draining
     except TimeoutError:
         process.kill()
         raise DemoError("the sandbox did not start in time") from None
-    await process.wait()
+    if stderr.held:
+        raise DemoError(stderr.held[-1])
     raise DemoError(f"the sandbox exited with code {process.returncode}")
 
 

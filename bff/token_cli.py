@@ -17,7 +17,6 @@ import httpx
 from bff.auth.routes import SESSION_COOKIE
 
 
-
 class TokenError(Exception):
     pass
 

@@ -36,7 +36,11 @@ class CrmAdapter:
         )
         if response.status_code == 404:
             return None
-        return _party(JsonReader(SYSTEM, json_of(SYSTEM, response), "party"))
+        data = JsonReader(SYSTEM, json_of(SYSTEM, response), "party")
+        etag = response.headers.get("etag")
+        if not etag:
+            raise BackendProtocolError(SYSTEM, "party: the answer has no ETag header")
+        return _party(data, etag)
 
     async def parties(self, ids: Sequence[str]) -> dict[str, Party]:
         found: dict[str, Party] = {}
@@ -47,12 +51,13 @@ class CrmAdapter:
             )
             answer = JsonReader(SYSTEM, json_of(SYSTEM, response))
             for item in answer.objects("parties"):
-                party = _party(item)
+                party = _party(item, item.text("etag"))
                 found[party.id] = party
         return found
 
 
-def _party(data: JsonReader) -> Party:
+def _party(data: JsonReader, etag: str) -> Party:
+    """`etag`: the CRM's ETag of the person (a header on single reads, a field in a batch)."""
     address = data.obj("address")
     language = data.text("language")
     try:
@@ -77,5 +82,5 @@ def _party(data: JsonReader) -> Party:
         ),
         email=data.opt_text("email"),
         phone=data.opt_text("phone"),
-        contact_version=str(data.data.get("contactVersion", "")),
+        contact_version=etag,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -47,11 +48,13 @@ async def send(
 
 
 def _retry_after(response: httpx.Response) -> float | None:
+    """Retry-After in seconds; None when absent or not a finite, non-negative number."""
     value = response.headers.get("retry-after", "")
     try:
-        return float(value)
+        seconds = float(value)
     except ValueError:
         return None
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
 
 
 def json_of(system: str, response: httpx.Response) -> Any:

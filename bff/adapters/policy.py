@@ -90,7 +90,12 @@ class PolicyAdapter:
         try:
             root = etree.fromstring(response.content, _PARSER)
         except etree.XMLSyntaxError:
+            if response.status_code != 200:  # e.g. a gateway's HTML error page
+                raise BackendUnavailable(SYSTEM, f"answered {response.status_code}") from None
             raise BackendProtocolError(SYSTEM, "answer is not well-formed XML") from None
+        if root.getroottree().docinfo.internalDTD is not None:
+            # SOAP 1.1 forbids a DTD; its entities are left unexpanded, so data would be cut.
+            raise BackendProtocolError(SYSTEM, "answer contains a DTD")
         fault = root.find("soap:Body/soap:Fault", _Q)
         if fault is not None:
             if _fault_detail(fault) == "UnknownParty":
@@ -108,11 +113,15 @@ def _fault_detail(fault: etree._Element) -> str:
     return fault.findtext("detail/pa:PolicyAdminFault/pa:Code", namespaces=_Q) or ""
 
 
+# SOAP 1.1 faultcodes (dot-refined, e.g. Client.Authentication) that blame the request.
+_OUR_FAULTS = frozenset({"Client", "VersionMismatch", "MustUnderstand"})
+
+
 def _raise_fault(fault: etree._Element) -> NoReturn:
-    code = (fault.findtext("faultcode") or "").split(":")[-1]
+    code = (fault.findtext("faultcode") or "").split(":")[-1].split(".")[0]
     detail = _fault_detail(fault)
-    if code == "Client":
-        raise BackendRejected(SYSTEM, f"SOAP client fault {detail or 'unspecified'}", status=500)
+    if code in _OUR_FAULTS:
+        raise BackendRejected(SYSTEM, f"SOAP client fault {detail or code}", status=500)
     raise BackendUnavailable(SYSTEM, f"SOAP server fault {detail or 'unspecified'}")
 
 

@@ -1,0 +1,247 @@
+"""RedisSessionStore against a real redis-server (tests/redis_server.py), and create_app's
+choice of it when REDIS_URL is set."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import anyio
+import pytest
+from redis.asyncio import Redis
+from starlette.requests import Request
+
+from bff.app import authenticate, create_app
+from bff.auth.principal import Assurance, AuthMethod, Principal, PrincipalKind, Profile
+from bff.auth.redis_sessions import HANDLE_PREFIX, SESSION_PREFIX, RedisSessionStore
+from bff.settings import Settings
+
+pytestmark = [pytest.mark.anyio, pytest.mark.redis]
+
+TTL_S = 8 * 3600
+IDLE_S = 30 * 60
+T0 = 1_700_000_000.0
+
+ALICE = Principal(
+    kind=PrincipalKind.CUSTOMER,
+    subject="P-000123",
+    profile=Profile.WEB,
+    method=AuthMethod.ITSME,
+    assurance=Assurance.HIGH,
+    auth_time=datetime(2024, 5, 1, 9, 30, 12, 345678, tzinfo=UTC),
+)
+BOB = Principal(
+    kind=PrincipalKind.CUSTOMER,
+    subject="P-000456",
+    profile=Profile.MOBILE,
+    method=AuthMethod.EID,
+    assurance=Assurance.SUBSTANTIAL,
+    auth_time=datetime(2024, 5, 2, 18, 0, tzinfo=UTC),
+)
+
+
+class Clock:
+    def __init__(self, now: float = T0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+async def redis(redis_url: str) -> AsyncIterator[Redis]:
+    client = Redis.from_url(redis_url)
+    try:
+        yield client
+    finally:
+        await client.aclose()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def store(redis: Redis, clock: Clock) -> RedisSessionStore:
+    return RedisSessionStore(redis, TTL_S, IDLE_S, clock=clock)
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def session_key(secret: str) -> str:
+    return SESSION_PREFIX + digest(secret)
+
+
+async def use_until(store: RedisSessionStore, secret: str, clock: Clock, until: float) -> None:
+    """Use the session every half idle timeout, then once at `until`."""
+    while clock.now + IDLE_S // 2 < until:
+        clock.now += IDLE_S // 2
+        assert await store.get(secret) is not None
+    clock.now = until
+    assert await store.get(secret) is not None
+
+
+async def test_create_then_get_round_trips_the_principal(
+    store: RedisSessionStore, redis: Redis, clock: Clock
+) -> None:
+    secret, created = await store.create(ALICE, "device-7f3a")
+
+    assert created.principal == replace(ALICE, session_id=created.handle)
+    assert (created.created, created.last_seen, created.expires) == (T0, T0, T0 + TTL_S)
+    assert await redis.exists(session_key(secret)) == 1
+    assert await redis.get(HANDLE_PREFIX + created.handle) == digest(secret).encode()
+
+    clock.now += 60
+    again = RedisSessionStore(redis, TTL_S, IDLE_S, clock=clock)  # nothing kept in the process
+    got = await again.get(secret)
+    assert got == replace(created, last_seen=T0 + 60)
+    assert got.principal.auth_time == ALICE.auth_time
+    assert got.principal.auth_time.tzinfo is not None
+    assert isinstance(got.principal.kind, PrincipalKind)
+
+
+async def test_a_session_without_device_round_trips(store: RedisSessionStore) -> None:
+    secret, created = await store.create(BOB, None)
+    got = await store.get(secret)
+    assert got is not None
+    assert got.device_id is None
+    assert got.principal == replace(BOB, session_id=created.handle)
+
+
+async def test_the_secret_is_in_no_key_and_no_value(
+    store: RedisSessionStore, redis: Redis, clock: Clock
+) -> None:
+    secrets = [(await store.create(p, f"device-{i}"))[0] for i, p in enumerate([ALICE, BOB])]
+    clock.now += 5
+    for secret in secrets:
+        assert await store.get(secret) is not None  # the rewritten record too
+
+    keys = [key async for key in redis.scan_iter(match="*")]
+    assert len(keys) == 4  # a session and a handle key each
+    for key in keys:
+        value = await redis.get(key)
+        assert value is not None
+        for secret in secrets:
+            assert secret.encode() not in key
+            assert secret.encode() not in value
+
+
+async def test_the_redis_ttl_is_the_idle_timeout_then_the_remaining_lifetime(
+    store: RedisSessionStore, redis: Redis, clock: Clock
+) -> None:
+    secret, created = await store.create(ALICE, None)
+    handle_key = HANDLE_PREFIX + created.handle
+    assert IDLE_S * 1000 - 2000 < await redis.pttl(session_key(secret)) <= IDLE_S * 1000
+    assert IDLE_S * 1000 - 2000 < await redis.pttl(handle_key) <= IDLE_S * 1000
+
+    await use_until(store, secret, clock, created.expires - 100)  # less than idle left
+    await redis.pexpire(session_key(secret), 5000)
+    assert await store.get(secret) is not None  # refreshes the TTL
+    assert 98_000 < await redis.pttl(session_key(secret)) <= 100_000
+    assert 98_000 < await redis.pttl(handle_key) <= 100_000
+
+
+async def test_redis_itself_drops_the_session_at_its_ttl(
+    store: RedisSessionStore, redis: Redis, clock: Clock
+) -> None:
+    secret, created = await store.create(ALICE, None)
+    await use_until(store, secret, clock, created.expires - 0.2)
+    await anyio.sleep(0.4)
+    assert await redis.exists(session_key(secret), HANDLE_PREFIX + created.handle) == 0
+    clock.now = T0  # even to a store whose clock says it is still valid
+    assert await store.get(secret) is None
+
+
+async def test_idle_expiry(store: RedisSessionStore, redis: Redis, clock: Clock) -> None:
+    secret, created = await store.create(ALICE, None)
+    clock.now += IDLE_S - 1
+    assert await store.get(secret) is not None
+    clock.now += IDLE_S - 1  # measured from the last use, not from creation
+    assert await store.get(secret) is not None
+    clock.now += IDLE_S
+    assert await store.get(secret) is None
+    assert await redis.exists(session_key(secret), HANDLE_PREFIX + created.handle) == 0
+    clock.now -= IDLE_S  # gone for good, not merely refused
+    assert await store.get(secret) is None
+
+
+async def test_absolute_expiry_despite_use(
+    store: RedisSessionStore, redis: Redis, clock: Clock
+) -> None:
+    secret, created = await store.create(ALICE, None)
+    await use_until(store, secret, clock, created.expires - 1)
+    clock.now = created.expires
+    assert await store.get(secret) is None
+    assert await redis.exists(session_key(secret), HANDLE_PREFIX + created.handle) == 0
+
+
+async def test_revoke_by_handle(store: RedisSessionStore, redis: Redis) -> None:
+    alice_secret, alice = await store.create(ALICE, "device-a")
+    bob_secret, bob = await store.create(BOB, "device-b")
+
+    await store.revoke(alice.handle)
+
+    assert await store.get(alice_secret) is None
+    assert await redis.exists(session_key(alice_secret), HANDLE_PREFIX + alice.handle) == 0
+    got = await store.get(bob_secret)
+    assert got is not None and got.handle == bob.handle
+    await store.revoke(alice.handle)  # again: nothing to do
+    await store.revoke("no-such-handle")
+    assert await store.get(bob_secret) is not None
+
+
+async def test_two_sessions_never_cross(store: RedisSessionStore, clock: Clock) -> None:
+    alice_secret, alice = await store.create(ALICE, "device-a")
+    bob_secret, bob = await store.create(BOB, "device-b")
+    alice_again_secret, alice_again = await store.create(ALICE, "device-a")
+    assert len({alice_secret, bob_secret, alice_again_secret}) == 3
+    assert len({alice.handle, bob.handle, alice_again.handle}) == 3
+
+    clock.now += 10
+    for secret, created in [(alice_secret, alice), (bob_secret, bob)] * 2 + [
+        (alice_again_secret, alice_again)
+    ]:
+        got = await store.get(secret)
+        assert got is not None
+        assert (got.handle, got.principal, got.device_id) == (
+            created.handle,
+            created.principal,
+            created.device_id,
+        )
+    assert await store.get(alice_secret[:-1]) is None
+    assert await store.get("") is None
+
+
+def bearer_request(secret: str) -> Request:
+    return Request({"type": "http", "headers": [(b"authorization", f"Bearer {secret}".encode())]})
+
+
+async def test_create_app_keeps_sessions_in_redis_when_redis_url_is_set(
+    redis_url: str, redis: Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    settings = Settings(environment="demo")
+    assert settings.redis_url == redis_url
+    app = create_app(settings)
+    runtime = app.state.runtime
+    assert isinstance(runtime.sessions, RedisSessionStore)
+
+    async with app.router.lifespan_context(app):
+        secret, created = await runtime.sessions.create(ALICE, "device-7f3a")
+        assert await redis.exists(session_key(secret)) == 1
+        assert await authenticate(bearer_request(secret), runtime) == created.principal
+        await redis.delete(session_key(secret))  # the app holds no copy of its own
+        assert await authenticate(bearer_request(secret), runtime) is None
+        assert len(await redis.client_list()) == 2  # the app's connection and this test's
+
+    # the lifespan closed the app's client
+    for _ in range(500):
+        if len(await redis.client_list()) == 1:
+            break
+        await anyio.sleep(0.01)
+    assert len(await redis.client_list()) == 1
