@@ -30,7 +30,7 @@ from bff.auth.redis_sessions import RedisSessionStore
 from bff.auth.routes import SESSION_COOKIE, auth_routes
 from bff.auth.sessions import MemorySessionStore, SessionStore
 from bff.context import Context
-from bff.health import probe_backends
+from bff.health import probe_all, readiness_targets
 from bff.schema import schema
 from bff.services import Backends
 from bff.settings import BACKENDS, Settings
@@ -115,7 +115,9 @@ async def healthz(request: Request) -> Response:
 
 async def readyz(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
-    failures = await probe_backends(runtime.clients)
+    failures = await probe_all(
+        readiness_targets(runtime.settings, runtime.clients, runtime.identity_http)
+    )
     body = {"status": "ok" if not failures else "unavailable", "failing": sorted(failures)}
     return JSONResponse(body, status_code=200 if not failures else 503)
 

@@ -9,7 +9,7 @@ import uvicorn
 from pydantic import ValidationError
 
 from bff.app import backend_clients, create_app
-from bff.health import probe_backends
+from bff.health import probe_all, readiness_targets
 from bff.listen import listen
 from bff.settings import Settings
 
@@ -33,13 +33,17 @@ def load_settings() -> Settings:
 
 async def check_backends(settings: Settings) -> None:
     clients = backend_clients(settings)
+    identity = httpx.AsyncClient()
+    targets = readiness_targets(settings, clients, identity)
     try:
-        failures = await probe_backends(clients)
+        failures = await probe_all(targets)
     finally:
-        await asyncio.gather(*(client.aclose() for client in clients.values()))
+        await asyncio.gather(*(c.aclose() for c in (*clients.values(), identity)))
     if failures:
         name, reason = sorted(failures.items())[0]
-        raise ServeError(f"backend {name} at {settings.backend_url(name)} {reason}")
+        client, url = targets[name]
+        where = client.base_url.join(url) if url.startswith("/") else url
+        raise ServeError(f"{name} at {where} {reason}")
 
 
 def serve() -> None:
@@ -54,6 +58,9 @@ def serve() -> None:
         loop="uvloop",
         http="httptools",
         log_level="info",
+        # uvicorn's access log prints query strings, and login callbacks carry authorization
+        # codes in theirs: off until the structured request log (which drops them) exists.
+        access_log=False,
         lifespan="on",
         proxy_headers=True,
     )

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from sandbox.world import Family, Language, Product
+from sandbox.world import DocumentType, Family, Language, Product
 
 # Products
 
@@ -762,38 +762,38 @@ CLAUSES: dict[Language, tuple[str, ...]] = {
 
 # Documents (D2) and notifications
 
-DOCUMENT_TITLES: dict[str, dict[Language, str]] = {
-    "premium_proof": _t(
+DOCUMENT_TITLES: dict[DocumentType, dict[Language, str]] = {
+    DocumentType.PREMIUM_PROOF: _t(
         "Attest premiebetaling {year}",
         "Attestation de paiement des primes {year}",
         "Proof of premium payment {year}",
         "Bescheinigung der Prämienzahlung {year}",
     ),
-    "tax_certificate": _t(
+    DocumentType.TAX_CERTIFICATE: _t(
         "Fiscaal attest {year}",
         "Attestation fiscale {year}",
         "Tax certificate {year}",
         "Steuerbescheinigung {year}",
     ),
-    "annual_statement": _t(
+    DocumentType.ANNUAL_STATEMENT: _t(
         "Jaaroverzicht {year}",
         "Relevé annuel {year}",
         "Annual statement {year}",
         "Jahresübersicht {year}",
     ),
-    "policy": _t(
+    DocumentType.POLICY: _t(
         "Bijzondere voorwaarden",
         "Conditions particulières",
         "Policy schedule",
         "Besondere Bedingungen",
     ),
-    "green_card": _t(
+    DocumentType.GREEN_CARD: _t(
         "Groene kaart {year}",
         "Carte verte {year}",
         "Green card {year}",
         "Grüne Karte {year}",
     ),
-    "claims_history": _t(
+    DocumentType.CLAIMS_HISTORY: _t(
         "Schadeattest",
         "Attestation de sinistralité",
         "Claims-history certificate",

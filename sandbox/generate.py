@@ -18,6 +18,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from operator import attrgetter
 
 from sandbox import catalogue as cat
 from sandbox import ids
@@ -719,6 +720,7 @@ class Builder:
                     rng.choice(funds) if funds else None,
                 )
             )
+            contract.transactions.sort(key=attrgetter("day"))
 
     def other_transactions(self, contract: Contract, funds: list[str], reserve: Decimal) -> None:
         rng = self.rng
@@ -838,7 +840,9 @@ class Builder:
                 )
             )
         contract.transactions.extend(extra)
-        contract.transactions.sort(key=lambda t: (t.day, t.id))
+        if extra:
+            # stable: ids grow in creation order, so this is the order of (day, id)
+            contract.transactions.sort(key=attrgetter("day"))
 
     def _first_person(self, contract: Contract) -> Party | None:
         for role in (Role.POLICYHOLDER, Role.INSURED):
@@ -1162,34 +1166,34 @@ def even_allocation(funds: list[str]) -> list[tuple[str, Decimal]]:
     ]
 
 
+_SCALA_FREQUENCIES = (
+    PaymentFrequency.YEARLY,
+    PaymentFrequency.QUARTERLY,
+    PaymentFrequency.MONTHLY,
+    PaymentFrequency.FREE,
+)
+_INVESTMENT_FREQUENCIES = (
+    PaymentFrequency.MONTHLY,
+    PaymentFrequency.MONTHLY,
+    PaymentFrequency.SINGLE,
+    PaymentFrequency.SINGLE,
+    PaymentFrequency.YEARLY,
+    PaymentFrequency.FREE,
+)
+_SAVINGS_FREQUENCIES = (
+    PaymentFrequency.MONTHLY,
+    PaymentFrequency.YEARLY,
+    PaymentFrequency.YEARLY,
+    PaymentFrequency.QUARTERLY,
+)
+
+
 def life_frequency(rng: random.Random, product: str) -> PaymentFrequency:
-    if product in {cat.SCALA_VAPZ, cat.SCALA_IPT, cat.SCALA_EXECUTIVE, cat.SCALA_POZ}:
-        return rng.choice(
-            (
-                PaymentFrequency.YEARLY,
-                PaymentFrequency.QUARTERLY,
-                PaymentFrequency.MONTHLY,
-                PaymentFrequency.FREE,
-            )
-        )
+    if product in cat.SCALA_PRODUCTS:
+        return rng.choice(_SCALA_FREQUENCIES)
     if product in {cat.NN_STRATEGY, cat.STAR_INVEST}:
-        return rng.choice(
-            (
-                PaymentFrequency.MONTHLY,
-                PaymentFrequency.MONTHLY,
-                PaymentFrequency.SINGLE,
-                PaymentFrequency.YEARLY,
-                PaymentFrequency.FREE,
-            )
-        )
-    return rng.choice(
-        (
-            PaymentFrequency.MONTHLY,
-            PaymentFrequency.MONTHLY,
-            PaymentFrequency.YEARLY,
-            PaymentFrequency.QUARTERLY,
-        )
-    )
+        return rng.choice(_INVESTMENT_FREQUENCIES)
+    return rng.choice(_SAVINGS_FREQUENCIES)
 
 
 def life_premium(rng: random.Random, product: str, frequency: PaymentFrequency) -> Decimal:
@@ -1464,7 +1468,7 @@ def _documents(b: Builder) -> None:
             if day > b.as_of:
                 continue
             counter += 1
-            title = cat.DOCUMENT_TITLES[kind.value][contract.language]
+            title = cat.DOCUMENT_TITLES[kind][contract.language]
             b.documents[f"D{counter:08d}"] = Document(
                 f"D{counter:08d}",
                 kind,

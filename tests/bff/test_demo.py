@@ -196,15 +196,17 @@ def test_a_failing_crm_nulls_the_viewer_with_a_typed_error(demo: Demo) -> None:
     assert "Traceback" not in json.dumps(body)
 
 
-def test_an_outage_shows_in_readiness(demo: Demo) -> None:
-    faults = f"{demo.urls['life']}/_sandbox/faults"
+@pytest.mark.parametrize(("system", "named"), [("life", "life"), ("itsme", "itsme_idp")])
+def test_an_outage_shows_in_readiness(demo: Demo, system: str, named: str) -> None:
+    faults = f"{demo.urls[system]}/_sandbox/faults"
     httpx.put(faults, json={"outage": True}, timeout=10).raise_for_status()
     try:
         ready = httpx.get(f"{demo.bff}/readyz", timeout=10)
     finally:
         httpx.delete(faults, timeout=10)
     assert ready.status_code == 503
-    assert ready.json()["failing"] == ["life"]
+    assert ready.json()["failing"] == [named]
+    assert httpx.get(f"{demo.bff}/readyz", timeout=10).status_code == 200
 
 
 def test_unknown_persona_is_a_one_line_error(demo: Demo) -> None:

@@ -85,7 +85,7 @@ def test_a_backend_that_does_not_answer_is_named(sandbox: dict[str, str]) -> Non
     done = run_serve(serve_env(urls, issuers, free_port()))
     assert done.returncode == 1
     assert done.stderr.strip() == (
-        f"bff: backend nonlife at {dead} does not answer (connection failed)"
+        f"bff: nonlife at {dead}/ does not answer (connection failed)"
     )
 
 

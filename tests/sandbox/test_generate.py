@@ -347,3 +347,9 @@ def test_notifications_and_activation_codes(world: World) -> None:
     for code in codes:
         assert code.party_id in world.parties
         assert code.issued < code.expires
+
+
+def test_transactions_are_in_date_order(world: World) -> None:
+    for contract in world.contracts.values():
+        days = [t.day for t in contract.transactions]
+        assert days == sorted(days)

@@ -7,6 +7,7 @@ sandbox/systems/crm.py `render_error` and the fault injection of sandbox/control
 from __future__ import annotations
 
 import json
+import ssl
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import date
 from decimal import Decimal
@@ -57,9 +58,14 @@ def router() -> Iterator[respx.MockRouter]:
         yield mocked
 
 
+@pytest.fixture(scope="module")
+def tls() -> ssl.SSLContext:
+    return ssl.create_default_context()  # made once: building one per client is slow
+
+
 @pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=BASE) as http:
+async def client(tls: ssl.SSLContext) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=BASE, verify=tls) as http:
         yield http
 
 

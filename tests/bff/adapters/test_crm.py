@@ -1,0 +1,554 @@
+"""The CRM adapter against respx, with answers in the CRM's own JSON.
+
+The payloads are copies of what the sandbox CRM (sandbox/systems/crm.py) answers for persons of
+the seed-42 world: a single read carries the person's ETag as a header, a batch read carries it
+as an "etag" field of each person; JSON is UTF-8; national numbers are printed with separators.
+"""
+
+from __future__ import annotations
+
+import json
+import ssl
+from collections.abc import AsyncIterator, Iterator
+from datetime import date
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from bff.adapters.crm import BATCH_SIZE, CrmAdapter, CrmPort
+from bff.adapters.errors import BackendProtocolError, BackendRejected, BackendUnavailable
+from bff.domain.records import Language, Party, PostalAddress
+
+pytestmark = pytest.mark.anyio
+
+BASE = "http://crm.test"
+
+# GET /parties?nrn=78011064917 (strategy-investor persona)
+LARS: dict[str, Any] = {
+    "id": "P0000808",
+    "nationalNumber": "78.01.10-649.17",
+    "firstName": "Lars",
+    "lastName": "Claes",
+    "birthDate": "1978-01-10",
+    "gender": "M",
+    "language": "nl",
+    "resident": True,
+    "address": {
+        "street": "Beekstraat",
+        "number": "3 bus 11",
+        "postcode": "2018",
+        "city": "Antwerpen",
+        "country": "BE",
+    },
+    "email": "lars.claes@example.net",
+    "phone": "+32470491429",
+    "iban": "BE15 0686 2385 5830",
+    "deliveryPreference": "DIGITAL",
+}
+LARS_ETAG = '"c-P0000808-1"'
+LARS_PARTY = Party(
+    id="P0000808",
+    national_number="78011064917",
+    first_name="Lars",
+    last_name="Claes",
+    birth_date=date(1978, 1, 10),
+    language=Language.NL,
+    resident=True,
+    address=PostalAddress(
+        street="Beekstraat", number="3 bus 11", postcode="2018", city="Antwerpen", country="BE"
+    ),
+    email="lars.claes@example.net",
+    phone="+32470491429",
+    contact_version='"c-P0000808-1"',
+)
+
+# GET /parties/P0000022: French-speaking, an accented first name
+EMILIE: dict[str, Any] = {
+    "id": "P0000022",
+    "nationalNumber": "77.01.14-744.72",
+    "firstName": "Émilie",
+    "lastName": "Lecomte",
+    "birthDate": "1977-01-14",
+    "gender": "F",
+    "language": "fr",
+    "resident": True,
+    "address": {
+        "street": "Rue Neuve",
+        "number": "82",
+        "postcode": "1300",
+        "city": "Wavre",
+        "country": "BE",
+    },
+    "email": "emilie.lecomte@example.com",
+    "phone": "+32477522924",
+    "iban": "BE80 7350 1445 2277",
+    "deliveryPreference": "DIGITAL",
+}
+
+# the non-resident-sms persona: no Belgian national number (null), living in the Netherlands
+DIRK: dict[str, Any] = {
+    "id": "P0000819",
+    "nationalNumber": None,
+    "firstName": "Dirk",
+    "lastName": "Van de Velde",
+    "birthDate": "1980-05-07",
+    "gender": "M",
+    "language": "nl",
+    "resident": False,
+    "address": {
+        "street": "Oudegracht",
+        "number": "225",
+        "postcode": "6219 GX",
+        "city": "Maastricht",
+        "country": "NL",
+    },
+    "email": "dirk.vandevelde@example.org",
+    "phone": "+31621848922",
+    "iban": "NL86 ASNB 4064 7196 24",
+    "deliveryPreference": "PAPER",
+}
+
+# a baby: no e-mail, no phone, no IBAN
+FIEN: dict[str, Any] = {
+    "id": "P0000003",
+    "nationalNumber": "26.02.14-282.81",
+    "firstName": "Fien",
+    "lastName": "Jacobs",
+    "birthDate": "2026-02-14",
+    "gender": "F",
+    "language": "nl",
+    "resident": True,
+    "address": {
+        "street": "Dorpsstraat",
+        "number": "82",
+        "postcode": "3000",
+        "city": "Leuven",
+        "country": "BE",
+    },
+    "email": None,
+    "phone": None,
+    "iban": None,
+    "deliveryPreference": "DIGITAL",
+}
+
+NOT_FOUND = {
+    "type": "about:blank",
+    "title": "Not Found",
+    "status": 404,
+    "code": "PARTY_NOT_FOUND",
+    "detail": "no party with this national register number",
+}
+
+
+def problem(status: int) -> dict[str, Any]:
+    titles = {
+        400: ("Bad Request", "INVALID_NRN", "a national register number has 11 digits"),
+        422: ("Unprocessable Entity", "VALIDATION_FAILED", "the request has invalid fields"),
+        429: ("Too Many Requests", "TOO_MANY_REQUESTS", "too many requests"),
+        500: ("Internal Server Error", "INTERNAL_ERROR", "internal error"),
+        502: ("Bad Gateway", "BAD_GATEWAY", "bad gateway: system unreachable"),
+        503: ("Service Unavailable", "SERVICE_UNAVAILABLE", "system in maintenance"),
+    }
+    title, code, detail = titles[status]
+    return {"type": "about:blank", "title": title, "status": status, "code": code, "detail": detail}
+
+
+def utf8_json(body: Any) -> bytes:
+    """The CRM's JSON bytes (Starlette's JSONResponse: UTF-8, non-ASCII left as is)."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def party_answer(body: Any, etag: str | None = LARS_ETAG, status: int = 200) -> httpx.Response:
+    headers = {"Content-Type": "application/json"}
+    if etag is not None:
+        headers["ETag"] = etag
+    return httpx.Response(status, content=utf8_json(body), headers=headers)
+
+
+def problem_answer(status: int, body: dict[str, Any], **headers: str) -> httpx.Response:
+    return httpx.Response(
+        status,
+        content=utf8_json(body),
+        headers={"Content-Type": "application/problem+json", **headers},
+    )
+
+
+def batch_item(person: dict[str, Any], version: int = 1) -> dict[str, Any]:
+    return {**person, "etag": f'"c-{person["id"]}-{version}"'}
+
+
+@pytest.fixture
+def router() -> Iterator[respx.MockRouter]:
+    with respx.mock(base_url=BASE, assert_all_called=False) as mocked:
+        yield mocked
+
+
+@pytest.fixture(scope="module")
+def tls() -> ssl.SSLContext:
+    return ssl.create_default_context()  # made once: building one per client is slow
+
+
+@pytest.fixture
+async def crm(tls: ssl.SSLContext) -> AsyncIterator[CrmAdapter]:
+    async with httpx.AsyncClient(base_url=BASE, verify=tls) as client:
+        yield CrmAdapter(client)
+
+
+async def test_the_adapter_is_a_crm_port(crm: CrmAdapter) -> None:
+    port: CrmPort = crm  # checked by mypy
+    assert port is crm
+
+
+# GET /parties?nrn=
+
+
+async def test_party_by_national_number(router: respx.MockRouter, crm: CrmAdapter) -> None:
+    route = router.get("/parties").mock(return_value=party_answer(LARS))
+    assert await crm.party_by_national_number("78011064917") == LARS_PARTY
+    sent = route.calls.last.request
+    assert sent.method == "GET"
+    assert sent.url.path == "/parties"
+    assert dict(sent.url.params) == {"nrn": "78011064917"}
+
+
+async def test_an_unknown_national_number_is_none(
+    router: respx.MockRouter, crm: CrmAdapter
+) -> None:
+    router.get("/parties", params={"nrn": "85073003328"}).mock(
+        return_value=problem_answer(404, NOT_FOUND)
+    )
+    assert await crm.party_by_national_number("85073003328") is None
+
+
+async def test_accented_names_are_read_from_utf8(router: respx.MockRouter, crm: CrmAdapter) -> None:
+    router.get("/parties").mock(return_value=party_answer(EMILIE, etag='"c-P0000022-1"'))
+    party = await crm.party_by_national_number("77011474472")
+    assert party == Party(
+        id="P0000022",
+        national_number="77011474472",
+        first_name="Émilie",
+        last_name="Lecomte",
+        birth_date=date(1977, 1, 14),
+        language=Language.FR,
+        resident=True,
+        address=PostalAddress(
+            street="Rue Neuve", number="82", postcode="1300", city="Wavre", country="BE"
+        ),
+        email="emilie.lecomte@example.com",
+        phone="+32477522924",
+        contact_version='"c-P0000022-1"',
+    )
+
+
+async def test_missing_contact_details_are_none(router: respx.MockRouter, crm: CrmAdapter) -> None:
+    router.get("/parties").mock(return_value=party_answer(FIEN, etag='"c-P0000003-1"'))
+    party = await crm.party_by_national_number("26021428281")
+    assert party is not None
+    assert party.email is None
+    assert party.phone is None
+    assert party.birth_date == date(2026, 2, 14)
+    assert party.contact_version == '"c-P0000003-1"'
+
+
+@pytest.mark.parametrize(
+    ("printed", "digits"),
+    [
+        ("78.01.10-649.17", "78011064917"),  # how the CRM prints it
+        ("78011064917", "78011064917"),
+        ("78 01 10 649 17", "78011064917"),
+        ("780110-649-17", "78011064917"),
+    ],
+)
+async def test_the_national_number_is_normalised_to_digits(
+    router: respx.MockRouter, crm: CrmAdapter, printed: str, digits: str
+) -> None:
+    router.get("/parties").mock(return_value=party_answer({**LARS, "nationalNumber": printed}))
+    party = await crm.party_by_national_number("78011064917")
+    assert party is not None
+    assert party.national_number == digits
+
+
+@pytest.mark.parametrize(
+    ("code", "language"),
+    [("nl", Language.NL), ("fr", Language.FR), ("en", Language.EN), ("de", Language.DE)],
+)
+async def test_language_mapping(
+    router: respx.MockRouter, crm: CrmAdapter, code: str, language: Language
+) -> None:
+    router.get("/parties").mock(return_value=party_answer({**LARS, "language": code}))
+    party = await crm.party_by_national_number("78011064917")
+    assert party is not None
+    assert party.language is language
+
+
+async def test_the_contact_version_is_the_etag_header(
+    router: respx.MockRouter, crm: CrmAdapter
+) -> None:
+    """Kept verbatim (quotes included): it goes back as If-Match on a contact change."""
+    router.get("/parties").mock(return_value=party_answer(LARS, etag='"c-P0000808-4"'))
+    party = await crm.party_by_national_number("78011064917")
+    assert party is not None
+    assert party.contact_version == '"c-P0000808-4"'
+
+
+# POST /parties/batch
+
+
+async def test_batch_parties(router: respx.MockRouter, crm: CrmAdapter) -> None:
+    answer = {
+        "parties": [batch_item(LARS), batch_item(DIRK, version=3)],
+        "unknown": ["P9999999"],
+    }
+    route = router.post("/parties/batch").respond(
+        200, content=utf8_json(answer), headers={"Content-Type": "application/json"}
+    )
+    found = await crm.parties(["P0000808", "P9999999", "P0000819"])
+    assert found == {
+        "P0000808": LARS_PARTY,
+        "P0000819": Party(
+            id="P0000819",
+            national_number=None,
+            first_name="Dirk",
+            last_name="Van de Velde",
+            birth_date=date(1980, 5, 7),
+            language=Language.NL,
+            resident=False,
+            address=PostalAddress(
+                street="Oudegracht",
+                number="225",
+                postcode="6219 GX",
+                city="Maastricht",
+                country="NL",
+            ),
+            email="dirk.vandevelde@example.org",
+            phone="+31621848922",
+            contact_version='"c-P0000819-3"',
+        ),
+    }
+    assert route.call_count == 1
+    sent = route.calls.last.request
+    assert sent.headers["content-type"] == "application/json"
+    assert json.loads(sent.content) == {"ids": ["P0000808", "P9999999", "P0000819"]}
+
+
+async def test_batch_of_only_unknown_ids_is_empty(
+    router: respx.MockRouter, crm: CrmAdapter
+) -> None:
+    router.post("/parties/batch").respond(200, json={"parties": [], "unknown": ["P9999999"]})
+    assert await crm.parties(["P9999999"]) == {}
+
+
+async def test_no_ids_no_call(router: respx.MockRouter, crm: CrmAdapter) -> None:
+    route = router.post("/parties/batch").respond(200, json={"parties": [], "unknown": []})
+    assert await crm.parties([]) == {}
+    assert route.call_count == 0
+
+
+def generated_person(party_id: str) -> dict[str, Any]:
+    return {**LARS, "id": party_id, "nationalNumber": None}
+
+
+@pytest.mark.parametrize(
+    ("count", "chunks"),
+    [(1, [1]), (100, [100]), (101, [100, 1]), (250, [100, 100, 50])],
+)
+async def test_batches_are_chunked_by_100(
+    router: respx.MockRouter, crm: CrmAdapter, count: int, chunks: list[int]
+) -> None:
+    assert BATCH_SIZE == 100
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        ids = json.loads(request.content)["ids"]
+        parties = [batch_item(generated_person(i)) for i in ids]
+        return httpx.Response(200, content=utf8_json({"parties": parties, "unknown": []}))
+
+    route = router.post("/parties/batch").mock(side_effect=answer)
+    ids = [f"P{n:07d}" for n in range(1, count + 1)]
+    found = await crm.parties(ids)
+    sent = [json.loads(call.request.content)["ids"] for call in route.calls]
+    assert [len(chunk) for chunk in sent] == chunks
+    assert [i for chunk in sent for i in chunk] == ids  # each id once, in order
+    assert sorted(found) == ids
+    assert found[ids[-1]].contact_version == f'"c-{ids[-1]}-1"'
+
+
+async def test_a_failing_chunk_fails_the_batch(router: respx.MockRouter, crm: CrmAdapter) -> None:
+    ok = httpx.Response(200, content=utf8_json({"parties": [], "unknown": []}))
+    router.post("/parties/batch").mock(
+        side_effect=[ok, problem_answer(503, problem(503), **{"Retry-After": "600"})]
+    )
+    with pytest.raises(BackendUnavailable) as caught:
+        await crm.parties([f"P{n:07d}" for n in range(150)])
+    assert caught.value.system == "crm"
+    assert caught.value.retry_after_s == 600.0
+
+
+# malformed and partial answers
+
+
+def without(body: dict[str, Any], name: str) -> dict[str, Any]:
+    return {key: value for key, value in body.items() if key != name}
+
+
+def with_address(**changes: Any) -> dict[str, Any]:
+    return {**LARS, "address": {**LARS["address"], **changes}}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(without(LARS, "lastName"), id="missing lastName"),
+        pytest.param(without(LARS, "birthDate"), id="missing birthDate"),
+        pytest.param(without(LARS, "resident"), id="missing resident"),
+        pytest.param(without(LARS, "address"), id="missing address"),
+        pytest.param(without(LARS, "language"), id="missing language"),
+        pytest.param(without(LARS, "id"), id="missing id"),
+        pytest.param(with_address(city=None), id="missing address.city"),
+        pytest.param({**LARS, "resident": "true"}, id="resident as a string"),
+        pytest.param({**LARS, "birthDate": 19780110}, id="birthDate as a number"),
+        pytest.param({**LARS, "nationalNumber": 78011064917}, id="nationalNumber as a number"),
+        pytest.param({**LARS, "email": ["lars.claes@example.net"]}, id="email as a list"),
+        pytest.param({**LARS, "address": "Beekstraat 3 bus 11"}, id="address as a string"),
+        pytest.param(with_address(postcode=2018), id="postcode as a number"),
+        pytest.param({**LARS, "birthDate": "1978-02-30"}, id="no such day"),
+        pytest.param({**LARS, "birthDate": "10/01/1978"}, id="not an ISO date"),
+        pytest.param({**LARS, "language": "es"}, id="unknown language"),
+        pytest.param({**LARS, "language": "NL"}, id="language in capitals"),
+        pytest.param([LARS], id="a list, not an object"),
+    ],
+)
+async def test_a_broken_party_is_a_protocol_error(
+    router: respx.MockRouter, crm: CrmAdapter, body: Any
+) -> None:
+    router.get("/parties").mock(return_value=party_answer(body))
+    with pytest.raises(BackendProtocolError) as caught:
+        await crm.party_by_national_number("78011064917")
+    assert caught.value.system == "crm"
+    assert "1978" not in str(caught.value)  # no personal data in the message
+
+
+async def test_an_unknown_language_is_named(router: respx.MockRouter, crm: CrmAdapter) -> None:
+    router.get("/parties").mock(return_value=party_answer({**LARS, "language": "es"}))
+    with pytest.raises(BackendProtocolError, match="unknown language code 'es'") as caught:
+        await crm.party_by_national_number("78011064917")
+    assert caught.value.system == "crm"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"<html><body><h1>502 Bad Gateway</h1></body></html>",
+        b"",
+        utf8_json(LARS)[:-20],
+    ],
+    ids=["html", "empty", "cut off"],
+)
+async def test_a_party_answer_that_is_not_json(
+    router: respx.MockRouter, crm: CrmAdapter, content: bytes
+) -> None:
+    router.get("/parties").respond(200, content=content, headers={"ETag": LARS_ETAG})
+    with pytest.raises(BackendProtocolError, match="not JSON") as caught:
+        await crm.party_by_national_number("78011064917")
+    assert caught.value.system == "crm"
+
+
+async def test_a_party_without_etag_is_a_protocol_error(
+    router: respx.MockRouter, crm: CrmAdapter
+) -> None:
+    router.get("/parties").mock(return_value=party_answer(LARS, etag=None))
+    with pytest.raises(BackendProtocolError, match="ETag") as caught:
+        await crm.party_by_national_number("78011064917")
+    assert caught.value.system == "crm"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        pytest.param({"unknown": []}, id="missing parties"),
+        pytest.param({"parties": None, "unknown": []}, id="parties null"),
+        pytest.param({"parties": batch_item(LARS), "unknown": []}, id="parties an object"),
+        pytest.param({"parties": ["P0000808"], "unknown": []}, id="an id, not a party"),
+        pytest.param({"parties": [LARS], "unknown": []}, id="a party without etag"),
+        pytest.param(
+            {"parties": [{**batch_item(LARS), "etag": 1}], "unknown": []}, id="etag a number"
+        ),
+        pytest.param(
+            {"parties": [batch_item(DIRK), without(batch_item(LARS), "firstName")]},
+            id="second party missing firstName",
+        ),
+        pytest.param([batch_item(LARS)], id="a list, not an object"),
+    ],
+)
+async def test_a_broken_batch_is_a_protocol_error(
+    router: respx.MockRouter, crm: CrmAdapter, answer: Any
+) -> None:
+    router.post("/parties/batch").respond(200, content=utf8_json(answer))
+    with pytest.raises(BackendProtocolError) as caught:
+        await crm.parties(["P0000808", "P0000819"])
+    assert caught.value.system == "crm"
+
+
+async def test_a_batch_answer_that_is_not_json(router: respx.MockRouter, crm: CrmAdapter) -> None:
+    router.post("/parties/batch").respond(200, text="Service temporarily unavailable")
+    with pytest.raises(BackendProtocolError, match="not JSON") as caught:
+        await crm.parties(["P0000808"])
+    assert caught.value.system == "crm"
+
+
+# failures of the system itself
+
+
+async def test_connection_refused_is_unavailable(router: respx.MockRouter, crm: CrmAdapter) -> None:
+    router.get("/parties").mock(side_effect=httpx.ConnectError("[Errno 111] Connection refused"))
+    with pytest.raises(BackendUnavailable) as caught:
+        await crm.party_by_national_number("78011064917")
+    assert caught.value.system == "crm"
+
+
+async def test_a_timeout_is_unavailable(router: respx.MockRouter, crm: CrmAdapter) -> None:
+    router.post("/parties/batch").mock(side_effect=httpx.ReadTimeout("timed out"))
+    with pytest.raises(BackendUnavailable, match="timed out") as caught:
+        await crm.parties(["P0000808"])
+    assert caught.value.system == "crm"
+
+
+async def test_429_is_unavailable_with_retry_after(
+    router: respx.MockRouter, crm: CrmAdapter
+) -> None:
+    router.get("/parties").mock(
+        return_value=problem_answer(429, problem(429), **{"Retry-After": "7"})
+    )
+    with pytest.raises(BackendUnavailable) as caught:
+        await crm.party_by_national_number("78011064917")
+    assert caught.value.system == "crm"
+    assert caught.value.retry_after_s == 7.0
+
+
+@pytest.mark.parametrize("status", [500, 502, 503])
+async def test_5xx_is_unavailable(router: respx.MockRouter, crm: CrmAdapter, status: int) -> None:
+    router.get("/parties").mock(return_value=problem_answer(status, problem(status)))
+    with pytest.raises(BackendUnavailable) as caught:
+        await crm.party_by_national_number("78011064917")
+    assert caught.value.system == "crm"
+
+
+async def test_400_is_rejected(router: respx.MockRouter, crm: CrmAdapter) -> None:
+    router.get("/parties").mock(return_value=problem_answer(400, problem(400)))
+    with pytest.raises(BackendRejected) as caught:
+        await crm.party_by_national_number("7801106491")
+    assert caught.value.system == "crm"
+    assert caught.value.status == 400
+
+
+async def test_422_on_a_batch_is_rejected(router: respx.MockRouter, crm: CrmAdapter) -> None:
+    body = {
+        **problem(422),
+        "errors": [{"field": "ids", "code": "INVALID_TYPE", "message": "ids must be a list"}],
+    }
+    router.post("/parties/batch").mock(return_value=problem_answer(422, body))
+    with pytest.raises(BackendRejected) as caught:
+        await crm.parties(["P0000808"])
+    assert caught.value.system == "crm"
+    assert caught.value.status == 422
