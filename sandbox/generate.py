@@ -1282,7 +1282,6 @@ def _household_contracts(b: Builder, house: Household) -> None:
     head = house.adults[0]
     adults_18 = [p for p in house.members if age_on(p.birth_date, b.as_of) >= 18]
     drivers = [p for p in adults_18 if rng.random() < 0.85] or [head]
-    status = _status_picker(rng)
 
     def nonlife(
         product: str,
@@ -1297,7 +1296,7 @@ def _household_contracts(b: Builder, house: Household) -> None:
             address=house.address,
             broker=broker,
             language=lang,
-            status=status(False),
+            status=pick_status(rng, False),
             drivers=drivers,
             insured=insured,
         )
@@ -1321,8 +1320,8 @@ def _household_contracts(b: Builder, house: Household) -> None:
         nonlife(cat.BICYCLE)
     if rng.random() < 0.03:
         nonlife(cat.HUNTING_LIABILITY, insured=[head])
-    for old in range(rng.choice((0, 1, 1, 2))):
-        product = (cat.CAR, cat.HOME, cat.FAMILY_LIABILITY, cat.LEGAL_ASSISTANCE)[old * 2 % 4]
+    for _ in range(rng.choice((0, 1, 1, 2))):  # contracts that ended before
+        product = rng.choice((cat.CAR, cat.HOME, cat.FAMILY_LIABILITY, cat.LEGAL_ASSISTANCE))
         b.nonlife(
             product,
             holder=head,
@@ -1357,7 +1356,7 @@ def _household_contracts(b: Builder, house: Household) -> None:
                     insured=person,
                     broker=broker,
                     language=lang,
-                    status=status(True),
+                    status=pick_status(rng, True),
                     house=house,
                 )
                 _maybe_drop_details(b, contract)
@@ -1399,25 +1398,18 @@ def _company_contracts(b: Builder, company: Company, manager: Party, broker: str
         )
 
 
-def _status_picker(rng: random.Random) -> _StatusPicker:
-    return _StatusPicker(rng)
-
-
-class _StatusPicker:
-    def __init__(self, rng: random.Random) -> None:
-        self.rng = rng
-
-    def __call__(self, life: bool) -> ContractStatus:
-        roll = self.rng.random()
-        if roll < 0.86:
-            return ContractStatus.ACTIVE
-        if roll < 0.90:
-            return ContractStatus.IN_ACCEPTANCE
-        if roll < 0.92:
-            return ContractStatus.SUSPENDED
-        if life:
-            return ContractStatus.SURRENDERED if roll < 0.97 else ContractStatus.EXPIRED
-        return ContractStatus.CANCELLED if roll < 0.96 else ContractStatus.EXPIRED
+def pick_status(rng: random.Random, life: bool) -> ContractStatus:
+    """Mostly active; the rest in acceptance, suspended or ended the family's usual way."""
+    roll = rng.random()
+    if roll < 0.86:
+        return ContractStatus.ACTIVE
+    if roll < 0.90:
+        return ContractStatus.IN_ACCEPTANCE
+    if roll < 0.92:
+        return ContractStatus.SUSPENDED
+    if life:
+        return ContractStatus.SURRENDERED if roll < 0.97 else ContractStatus.EXPIRED
+    return ContractStatus.CANCELLED if roll < 0.96 else ContractStatus.EXPIRED
 
 
 def _maybe_drop_details(b: Builder, contract: Contract) -> None:

@@ -29,7 +29,6 @@ from sandbox.world import (
     World,
 )
 
-ACTIVE = ContractStatus.ACTIVE
 BATCH_SIZES = (1, 10, 50)
 BATCH_HOLDINGS = 3
 
@@ -375,8 +374,7 @@ def _minor(b: Builder, broker: str) -> Persona:
 
 def _non_resident(b: Builder, broker: str) -> Persona:
     person = b.non_resident(birth=_years_ago(b, 46, 200), gender=Gender.MALE)
-    address = person.address
-    house = Household(Language.NL, address, broker, [person])
+    house = Household(Language.NL, person.address, broker, [person])
     b.life(
         cat.NN_STRATEGY,
         holder=person,
