@@ -13,7 +13,7 @@ BACKENDS = ("policy", "life", "nonlife", "documents", "brokers", "crm")
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="BFF_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="BFF_", extra="ignore", populate_by_name=True)
 
     environment: Literal["demo", "development", "production"] = "development"
     host: str = "127.0.0.1"

@@ -133,8 +133,12 @@ def _text(element: etree._Element, name: str) -> str:
 
 
 def _day(element: etree._Element, name: str) -> date:
+    text = _text(element, name)
     try:
-        return datetime.strptime(_text(element, name), "%Y%m%d").date()
+        # strptime alone would read 7 digits too ("2004122": 2004-12-02 or 2004-01-22?)
+        if len(text) != 8 or not (text.isascii() and text.isdigit()):
+            raise ValueError(text)
+        return datetime.strptime(text, "%Y%m%d").date()
     except ValueError:
         raise BackendProtocolError(SYSTEM, f"Contract/{name} is not a YYYYMMDD date") from None
 
