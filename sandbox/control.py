@@ -165,18 +165,22 @@ class Controlled:
         await self.app(scope, receive, send)
 
     def _endpoint(self, scope: Scope) -> str:
+        """`METHOD /route/{template}`, plus the SOAP action's last segment when one is sent;
+        paths no route knows share one key, so the counters cannot grow without bound."""
         method: str = scope["method"]
-        template: str = scope["path"]
+        template = "(unmatched)"
         for route in self.app.routes:
             match, _ = route.matches(scope)
-            if match is Match.FULL:
+            if match is not Match.NONE:
                 template = getattr(route, "path", template)
-                break
+                if match is Match.FULL:
+                    break
         key = f"{method} {template}"
         for name, value in scope["headers"]:
             if name == b"soapaction":
-                action = value.decode("latin-1").strip('"')
-                key = f"{key} {action.rsplit('/', 1)[-1]}"
+                action = value.decode("latin-1").strip().strip('"').rsplit("/", 1)[-1]
+                if action:
+                    key = f"{key} {action}"
         return key
 
     async def _control(self, scope: Scope, receive: Receive, send: Send) -> None:

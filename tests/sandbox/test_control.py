@@ -156,3 +156,19 @@ async def test_control_routes_are_not_counted_and_list_the_systems() -> None:
         assert (await http.get("/_sandbox/systems")).json() == {"test": "http://t"}
         await http.put("/_sandbox/faults", json={"outage": True})
         assert (await http.get("/_sandbox/calls")).json()["total"] == 0
+
+
+@pytest.mark.anyio
+async def test_unknown_paths_share_one_counter_and_empty_soap_actions_add_nothing() -> None:
+    app, _ = make_system()
+    async with client(app) as http:
+        await http.get("/nowhere/1")
+        await http.get("/elsewhere")
+        await http.delete("/items/3")  # known path, wrong method
+        await http.get("/items/4", headers={"SOAPAction": '""'})
+        calls = (await http.get("/_sandbox/calls")).json()
+    assert calls["endpoints"] == {
+        "GET (unmatched)": 2,
+        "DELETE /items/{item}": 1,
+        "GET /items/{item}": 1,
+    }
