@@ -246,3 +246,21 @@ def test_busy_sandbox_port_is_a_one_line_error() -> None:
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and f"127.0.0.1:{port}" in lines[0] and "in use" in lines[0]
     assert "ready" not in done.stdout
+
+
+@pytest.mark.redis
+def test_demo_keeps_sessions_in_redis_when_redis_url_is_set(redis_url: str) -> None:
+    import redis
+
+    with running_demo("--latency", "off", env={"REDIS_URL": redis_url}) as other:
+        token = token_for(other, "strategy-investor")
+        viewer = graphql(other, VIEWER, token)["data"]["viewer"]
+        client = redis.Redis.from_url(redis_url)
+        try:
+            keys = [key.decode() for key in client.scan_iter()]
+            values = b"".join(client.get(key) or b"" for key in keys)
+        finally:
+            client.close()
+    assert viewer is not None
+    assert any(key.startswith("bff:v1:session:") for key in keys)
+    assert token.encode() not in values and not any(token in key for key in keys)
