@@ -18,7 +18,11 @@ from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from bff.adapters.brokers import BrokersAdapter
 from bff.adapters.crm import CrmAdapter
+from bff.adapters.documents import DocumentsAdapter
+from bff.adapters.life import LifeAdapter
+from bff.adapters.nonlife import NonLifeAdapter
 from bff.adapters.policy import PolicyAdapter
 from bff.auth.broker_tokens import BrokerTokenValidator
 from bff.auth.errors import AuthError
@@ -30,6 +34,7 @@ from bff.auth.redis_sessions import RedisSessionStore
 from bff.auth.routes import SESSION_COOKIE, auth_routes
 from bff.auth.sessions import MemorySessionStore, SessionStore
 from bff.context import Context
+from bff.domain.profiles import FrontendProfile, load_profiles
 from bff.health import probe_all, readiness_targets
 from bff.schema import schema
 from bff.services import Backends
@@ -48,6 +53,7 @@ class Runtime:
     backends: Backends
     sessions: SessionStore
     broker_tokens: BrokerTokenValidator
+    profiles: dict[str, FrontendProfile]
     redis: Redis | None = None  # when REDIS_URL is set: sessions live there
 
     async def aclose(self) -> None:
@@ -106,6 +112,7 @@ class GraphQLApp(GraphQL[Context, None]):
             response=response,
             principal=await authenticate(request, runtime),
             backends=runtime.backends,
+            profiles=runtime.profiles,
         )
 
 
@@ -125,7 +132,14 @@ async def readyz(request: Request) -> Response:
 def create_app(settings: Settings) -> Starlette:
     clients = backend_clients(settings)
     identity_http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=3.0))
-    backends = Backends(crm=CrmAdapter(clients["crm"]), policy=PolicyAdapter(clients["policy"]))
+    backends = Backends(
+        policy=PolicyAdapter(clients["policy"]),
+        life=LifeAdapter(clients["life"]),
+        nonlife=NonLifeAdapter(clients["nonlife"]),
+        documents=DocumentsAdapter(clients["documents"]),
+        brokers=BrokersAdapter(clients["brokers"]),
+        crm=CrmAdapter(clients["crm"]),
+    )
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     sessions: SessionStore = (
         RedisSessionStore(redis, settings.session_ttl_s, settings.session_idle_s)
@@ -139,6 +153,7 @@ def create_app(settings: Settings) -> Starlette:
         backends=backends,
         sessions=sessions,
         broker_tokens=BrokerTokenValidator.from_settings(settings, identity_http),
+        profiles=load_profiles(),
         redis=redis,
     )
     opener = SessionOpener(backends.crm, sessions, settings.session_ttl_s)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TypeAlias
 
 import strawberry
@@ -10,6 +11,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bff.auth.principal import Principal
+from bff.domain.labels import parse_accept_language
+from bff.domain.profiles import FrontendProfile
+from bff.domain.records import Language
 from bff.resolvers.loaders import Loaders
 from bff.services import Backends
 
@@ -20,10 +24,25 @@ class Context:
     response: Response
     principal: Principal | None
     backends: Backends
+    profiles: dict[str, FrontendProfile]
+    today: date = field(default_factory=date.today)
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.backends)  # per request: never shared across users
+        # per request: never shared across users or requests
+        months = max(p.reserve_history_months for p in self.profiles.values())
+        self.loaders = Loaders(self.backends, months)
+
+    @property
+    def profile(self) -> FrontendProfile:
+        """The frontend profile of the session or client; never from a header."""
+        assert self.principal is not None
+        return self.profiles[self.principal.profile.value]
+
+    @property
+    def requested_language(self) -> Language | None:
+        """S3: a frontend may ask for another language than the viewer's own."""
+        return parse_accept_language(self.request.headers.get("accept-language"))
 
 
 Info: TypeAlias = strawberry.Info[Context, None]

@@ -1,10 +1,23 @@
 """The deterministic data generator of the sandbox back office.
 
-`build_world(seed, as_of)` draws one `World` from a single `random.Random(seed)`: funds with
-business-day NAVs, brokers, households of customers, companies with their mandates, life and
-non-life contracts, documents, notifications and activation codes. The named personas
-(sandbox.personas) are placed deliberately on top of the random population, which never
-touches them. The same seed and as_of always give an equal world.
+`build_world(seed, as_of)` builds one `World`: funds with business-day NAVs, brokers,
+households of customers, companies with their mandates, life and non-life contracts,
+documents, notifications and activation codes. The named personas (sandbox.personas) are
+placed deliberately on top of the random population, which never touches them. The same seed
+and as_of always give an equal world.
+
+Identity and structure do not depend on as_of. Everything that identifies or shapes the world
+(party ids, names, birth dates, national numbers, contact details, company and broker numbers
+and secrets, ISINs, contract numbers, products, roles, brokers, statuses, fund choices, persona
+assignments) comes from one `random.Random(seed)` (`Builder.rng`) in a fixed order, and the
+number of draws made from it never depends on as_of. Structural dates (birth dates, contract
+starts, ends of ended contracts) are drawn against the fixed `REFERENCE_DAY`, not against
+as_of. Only time-dependent facts follow as_of: NAVs and the window shown, premiums and other
+transactions, reserves, documents, notifications and activation codes, and the dates of
+contracts in acceptance or suspended. Each such series has its own `random.Random` derived
+from the seed and a stable key (`Builder.series_rng`), so the length of one series never
+shifts another, and a series is the same on the days two worlds share (a fund's NAV on a
+given day is the same whatever the as_of).
 """
 
 from __future__ import annotations
@@ -72,6 +85,14 @@ DEFAULT_PARTIES = 800
 DEFAULT_COMPANIES = 56
 DEFAULT_BROKERS = 34
 NON_RESIDENTS = 5
+# The fixed day structure is drawn against: ages (who is adult, who may manage a company, who
+# holds which product), birth dates and so national numbers, contract starts and the ends of
+# ended contracts all sit before it. A world exists for any as_of on or after it.
+REFERENCE_DAY = date(2024, 1, 1)
+# Whoever is 18 by this day has an adult's contact details (e-mail, mobile, IBAN), so every
+# adult has them for any as_of before it.
+CONTACT_HORIZON = date(2031, 1, 1)
+SRI_CHANGE_RATE = 0.3  # per fund and calendar year
 
 
 # Dates
@@ -106,6 +127,11 @@ def month_ends_between(first: date, last: date) -> list[date]:
         nxt = add_months(date(cursor.year, cursor.month, 1), 1)
         cursor = month_end(nxt.year, nxt.month)
     return ends
+
+
+# The fund NAV random walks start here (the first day shown for as_of = REFERENCE_DAY), so a
+# fund's NAV on a given day is the same for every as_of.
+NAV_SINCE = add_months(REFERENCE_DAY, -(HISTORY_MONTHS + 2))
 
 
 def shift_years(day: date, years: int) -> date:
@@ -178,6 +204,16 @@ class Builder:
         self.month_ends: list[date] = []
         self._month_navs: dict[str, list[int]] = {}  # NAV x 10**4 at each of month_ends
         self.funds_by_product: dict[str, list[str]] = {}
+        self._series: dict[tuple[str, object], random.Random] = {}
+
+    def series_rng(self, kind: str, key: object) -> random.Random:
+        """The own generator of one time-dependent series, e.g. ("tx", base) for a contract's
+        transactions: its draws never shift the structure's or another series' draws. The
+        same (kind, key) gives the same generator, which continues where it stopped."""
+        found = self._series.get((kind, key))
+        if found is None:
+            found = self._series[kind, key] = random.Random(f"{self.seed}:{kind}:{key}")
+        return found
 
     # identifiers
 
@@ -222,31 +258,29 @@ class Builder:
     # funds
 
     def build_funds(self) -> None:
+        """ISINs from the structure's generator; each fund's NAVs and SRI changes from its own
+        series (see `_nav_walk`), the same on a given day whatever the as_of. The last
+        HISTORY_MONTHS + 2 months before as_of are kept."""
         rng = self.rng
-        first = add_months(date(self.as_of.year, self.as_of.month, 1), -(HISTORY_MONTHS + 2))
-        days = business_days(first, self.as_of - timedelta(days=1))
-        self.month_ends = month_ends_between(days[0], self.as_of - timedelta(days=1))
-        step = 1 / 252
+        specs: list[tuple[str, cat.FundSpec]] = []
         for spec in cat.FUNDS:
             country = "LU" if spec.name.startswith("NN (L)") else rng.choice(("BE", "LU", "IE"))
             isin = ids.generate_isin(rng, country)
             while isin in self._isins:
                 isin = ids.generate_isin(rng, country)
             self._isins.add(isin)
-            drift = (spec.drift - spec.volatility**2 / 2) * step
-            shock = spec.volatility * math.sqrt(step)
-            level = float(spec.start_nav)
-            navs: list[tuple[date, Decimal]] = []
-            for day in days:
-                level *= math.exp(drift + shock * rng.gauss(0.0, 1.0))
-                navs.append((day, Decimal(f"{level:.{spec.decimals}f}")))
-            sri = [(days[0], spec.sri)]
-            for _ in range(rng.choice((0, 0, 0, 1, 1, 2))):
-                since = rng.choice(days[60:-20])
-                if since > sri[-1][0]:
-                    moved = min(7, max(1, sri[-1][1] + rng.choice((-1, 1))))
-                    if moved != sri[-1][1]:
-                        sri.append((since, moved))
+            specs.append((isin, spec))
+        first = add_months(date(self.as_of.year, self.as_of.month, 1), -(HISTORY_MONTHS + 2))
+        last = self.as_of - timedelta(days=1)
+        months: list[list[date]] = []  # the business days of every month since NAV_SINCE
+        for day in business_days(NAV_SINCE, month_end(last.year, last.month)):
+            if not months or months[-1][0].month != day.month:
+                months.append([])
+            months[-1].append(day)
+        self.month_ends = month_ends_between(first, last)
+        for isin, spec in specs:
+            navs = self._nav_walk(isin, spec, months, first, last)
+            sri = self._sri_history(isin, spec.sri, navs[0][0], navs[-1][0])
             self.funds[isin] = Fund(isin, spec.name, "EUR", sri, navs)
             self._month_navs[isin] = [
                 int(nav.scaleb(4)) for nav in self._navs_at(navs, self.month_ends)
@@ -255,6 +289,64 @@ class Builder:
             self.funds_by_product[product] = [
                 f.isin for f in self.funds.values() if f.name.startswith(prefixes)
             ]
+
+    def _nav_walk(
+        self, isin: str, spec: cat.FundSpec, months: list[list[date]], first: date, last: date
+    ) -> list[tuple[date, Decimal]]:
+        """A geometric random walk over business days since NAV_SINCE, NAVs from first to last.
+
+        The fund's generator draws each month's total shock in calendar order, and a year's
+        generator the daily shocks of its months in order; a month's daily shocks are shifted
+        to add up to its total (a Brownian bridge). So a NAV depends only on the seed, the
+        ISIN and its day, and the years before the window cost one draw a month.
+        """
+        step = 1 / 252
+        drift = (spec.drift - spec.volatility**2 / 2) * step
+        shock = spec.volatility * math.sqrt(step)
+        totals = self.series_rng("nav", isin)
+        log_level = math.log(float(spec.start_nav))  # at the start of the month
+        navs: list[tuple[date, Decimal]] = []
+        places = spec.decimals
+        for days in months:
+            n = len(days)
+            total = totals.gauss(0.0, 1.0) * math.sqrt(n)
+            if days[0].year >= first.year:
+                gauss = self.series_rng("nav", f"{isin}:{days[0].year}").gauss
+                daily = [gauss(0.0, 1.0) for _ in range(n)]
+                if days[0] >= first:  # first is the first day of a month
+                    move = drift + shock * (total - sum(daily)) / n  # the day's move less z
+                    level = log_level
+                    for day, z in zip(days, daily, strict=True):
+                        if day > last:
+                            break
+                        level += move + shock * z
+                        navs.append((day, Decimal(f"{math.exp(level):.{places}f}")))
+            log_level += n * drift + shock * total
+        return navs
+
+    def _sri_history(
+        self, isin: str, start: int, first: date, last: date
+    ) -> list[tuple[date, int]]:
+        """The SRI on `first`, then its changes up to `last`: at most one change per calendar
+        year since NAV_SINCE, so a change does not depend on as_of."""
+        changes: list[tuple[date, int]] = []
+        level = start
+        draw = self.series_rng("sri", isin)  # year after year: a later as_of only adds years
+        for year in range(NAV_SINCE.year, last.year + 1):
+            if draw.random() >= SRI_CHANGE_RATE:
+                continue
+            day = date(year, 1, 1) + timedelta(days=draw.randint(0, 364))
+            while day.weekday() >= 5:
+                day += timedelta(days=1)
+            moved = min(7, max(1, level + draw.choice((-1, 1))))
+            if day >= NAV_SINCE + timedelta(days=90) and moved != level:
+                changes.append((day, moved))
+                level = moved
+        current = start
+        for day, sri in changes:
+            if day <= first:
+                current = sri
+        return [(first, current), *((d, s) for d, s in changes if first < d <= last)]
 
     @staticmethod
     def _navs_at(navs: list[tuple[date, Decimal]], days: list[date]) -> list[Decimal]:
@@ -298,9 +390,11 @@ class Builder:
         males, females = cat.FIRST_NAMES[language]
         first = rng.choice(males if gender is Gender.MALE else females)
         last = last_name or rng.choice(cat.LAST_NAMES[language])
-        adult = age_on(birth, self.as_of) >= 18
-        email = self.email(first, last) if adult and rng.random() < 0.93 else None
-        phone = ids.generate_belgian_mobile(rng) if adult or rng.random() < 0.3 else None
+        # fixed days, not as_of, decide which details a person has: the draws never move
+        grown = age_on(birth, CONTACT_HORIZON) >= 18
+        adult = age_on(birth, REFERENCE_DAY) >= 18
+        email = self.email(first, last) if grown and rng.random() < 0.93 else None
+        phone = ids.generate_belgian_mobile(rng) if grown or rng.random() < 0.3 else None
         party = Party(
             id=f"P{len(self.parties) + 1:07d}",
             nrn=self.nrn(birth, gender) if resident else None,
@@ -314,13 +408,13 @@ class Builder:
             ),
             email=email,
             phone=phone,
-            iban=ids.generate_belgian_iban(rng) if adult else None,
+            iban=ids.generate_belgian_iban(rng) if grown else None,
             resident=resident,
         )
         if adult and rng.random() < 0.12:
             party.delivery = Delivery.PAPER
             party.delivery_changed_by = rng.choice(("customer", "broker"))
-            changed = self.as_of - timedelta(days=rng.randint(20, 900))
+            changed = REFERENCE_DAY - timedelta(days=rng.randint(20, 900))
             party.delivery_changed_at = datetime.combine(changed, time(9, 0), UTC) + timedelta(
                 minutes=rng.randint(0, 600)
             )
@@ -349,8 +443,10 @@ class Builder:
         return person
 
     def birth_for_age(self, low: int, high: int) -> date:
+        """A birth date for an age from low to high on REFERENCE_DAY (not as_of: birth dates
+        and so national register numbers must not move with the day)."""
         years = self.rng.randint(low, high)
-        return self.as_of - timedelta(days=365 * years + self.rng.randint(30, 330))
+        return REFERENCE_DAY - timedelta(days=365 * years + self.rng.randint(30, 330))
 
     def household(
         self,
@@ -377,7 +473,7 @@ class Builder:
         members = [first]
         if adults > 1:
             partner_age = max(
-                19, min(90, age_on(first.birth_date, self.as_of) + rng.randint(-5, 5))
+                19, min(90, age_on(first.birth_date, REFERENCE_DAY) + rng.randint(-5, 5))
             )
             partner_gender = (
                 first_gender
@@ -395,7 +491,7 @@ class Builder:
                 )
             )
         house = Household(language, address, broker, members)
-        parent_age = age_on(first.birth_date, self.as_of)
+        parent_age = age_on(first.birth_date, REFERENCE_DAY)
         for _ in range(children):
             oldest = min(parent_age - 21, 30)
             if oldest < 0:
@@ -498,23 +594,29 @@ class Builder:
         return contract
 
     def status_dates(self, status: ContractStatus, start: date) -> tuple[date, date, date | None]:
-        """(start, status date, end date) consistent with the status and as_of."""
+        """(start, status date, end date) consistent with the status.
+
+        A contract in acceptance started around as_of and a suspended one was suspended
+        recently, relative to as_of; every other date is fixed (ended contracts ended before
+        REFERENCE_DAY). The draws are the same whatever the as_of.
+        """
         rng = self.rng
         if status is ContractStatus.IN_ACCEPTANCE:
             start = self.as_of + timedelta(days=rng.randint(-20, 30))
             return start, self.as_of - timedelta(days=rng.randint(0, 25)), None
         if status in INACTIVE:
-            latest = self.as_of - timedelta(days=10)
+            latest = REFERENCE_DAY - timedelta(days=10)
             if start > latest - timedelta(days=200):
                 start = latest - timedelta(days=rng.randint(200, 3000))
             ended = start + timedelta(days=rng.randint(180, max(181, (latest - start).days)))
             return start, ended, ended
         if status is ContractStatus.SUSPENDED:
-            return start, self.as_of - timedelta(days=rng.randint(15, 300)), None
+            suspended = self.as_of - timedelta(days=rng.randint(15, 300))
+            return start, max(start, suspended), None
         return start, start, None
 
     def random_start(self, earliest: date, latest: date | None = None) -> date:
-        latest = latest or self.as_of - timedelta(days=30)
+        latest = latest or REFERENCE_DAY - timedelta(days=30)
         span = max(1, (latest - earliest).days)
         # more recent contracts are more frequent
         return latest - timedelta(days=int(span * (1 - math.sqrt(self.rng.random()))))
@@ -660,7 +762,7 @@ class Builder:
     def premium_transactions(
         self, contract: Contract, funds: list[str], *, pending: bool = True
     ) -> None:
-        rng = self.rng
+        rng = self.series_rng("tx", contract.base)
         start = max(contract.start_date, TRANSACTIONS_SINCE)
         if contract.status is ContractStatus.IN_ACCEPTANCE:
             if not pending:
@@ -723,7 +825,7 @@ class Builder:
             contract.transactions.sort(key=attrgetter("day"))
 
     def other_transactions(self, contract: Contract, funds: list[str], reserve: Decimal) -> None:
-        rng = self.rng
+        rng = self.series_rng("tx", contract.base)
         product = cat.PRODUCTS[contract.product]
         first = max(contract.start_date, TRANSACTIONS_SINCE)
         end = contract.status_date if contract.status in INACTIVE else self.as_of
@@ -875,9 +977,12 @@ class Builder:
         if product in {cat.CAR, cat.CAR_LEGACY, cat.MOTORCYCLE}:
             makes = cat.MOTORCYCLE_MAKES if product == cat.MOTORCYCLE else cat.CAR_MAKES
             make = rng.choice(makes)
+            # a contract in acceptance starts around as_of, any other before REFERENCE_DAY;
+            # the vehicle's age is counted from that same day, so the cover is always the same
+            now = self.as_of if contract.status is ContractStatus.IN_ACCEPTANCE else REFERENCE_DAY
             registered = min(
                 contract.start_date + timedelta(days=rng.randint(-3000, 20)),
-                self.as_of - timedelta(days=30),
+                now - timedelta(days=30),
             )
             contract.insured_object = Vehicle(
                 self.plate(),
@@ -887,7 +992,7 @@ class Builder:
                 registered,
             )
             cover("510", 280, 900)
-            age = (self.as_of - registered).days / 365
+            age = (now - registered).days / 365
             value = Decimal(rng.randrange(8_000, 65_000, 500))
             if age < 5 and product != cat.MOTORCYCLE:
                 cover(
@@ -1126,9 +1231,17 @@ class Builder:
         self.fill_nonlife(contract, address)
         return contract
 
-    def activation_code(self, party: Party, issued: date, *, used: bool = False) -> None:
+    def activation_code(
+        self,
+        party: Party,
+        issued: date,
+        *,
+        used: bool = False,
+        rng: random.Random | None = None,
+    ) -> None:
         alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-        raw = "".join(self.rng.choice(alphabet) for _ in range(12))
+        draw = rng or self.rng
+        raw = "".join(draw.choice(alphabet) for _ in range(12))
         self.activation_codes.append(
             ActivationCode(
                 f"{raw[:4]}-{raw[4:8]}-{raw[8:]}",
@@ -1257,7 +1370,10 @@ def _populate(b: Builder, parties: int, companies: int) -> None:
         if house.address.country == "BE":
             _household_contracts(b, house)
     adults = [
-        p for h in houses for p in h.adults if p.resident and age_on(p.birth_date, b.as_of) < 67
+        p
+        for h in houses
+        for p in h.adults
+        if p.resident and age_on(p.birth_date, REFERENCE_DAY) < 67
     ]
     broker_of = {p.id: h.broker for h in houses for p in h.members}
     made: list[Company] = []
@@ -1280,7 +1396,7 @@ def _household_contracts(b: Builder, house: Household) -> None:
     rng = b.rng
     lang, broker = house.language, house.broker
     head = house.adults[0]
-    adults_18 = [p for p in house.members if age_on(p.birth_date, b.as_of) >= 18]
+    adults_18 = [p for p in house.members if age_on(p.birth_date, REFERENCE_DAY) >= 18]
     drivers = [p for p in adults_18 if rng.random() < 0.85] or [head]
 
     def nonlife(
@@ -1333,7 +1449,7 @@ def _household_contracts(b: Builder, house: Household) -> None:
             status=rng.choice((ContractStatus.EXPIRED, ContractStatus.CANCELLED)),
         )
     for person in house.adults:
-        age = age_on(person.birth_date, b.as_of)
+        age = age_on(person.birth_date, REFERENCE_DAY)
         choices: list[tuple[str, float]] = [
             (cat.NN_STRATEGY, 0.5),
             (cat.LIFE_PLAN, 0.35),
@@ -1427,7 +1543,8 @@ def _maybe_drop_details(b: Builder, contract: Contract) -> None:
 
 
 def _documents(b: Builder) -> None:
-    rng = b.rng
+    """Each contract's documents up to as_of, none dated before the contract's start."""
+    rng = b.series_rng("documents", "all")  # the same draws for any as_of
     counter = 0
     for contract in b.contracts.values():
         recipient = _recipient(b, contract)
@@ -1447,17 +1564,14 @@ def _documents(b: Builder) -> None:
         else:
             docs.append((DocumentType.POLICY, contract.start_date, None))
             if product.a502 in {"510", "542"} and contract.status is ContractStatus.ACTIVE:
-                docs.append((DocumentType.GREEN_CARD, date(b.as_of.year - 1, 12, 1), b.as_of.year))
+                # this year's card, sent on 1 December before, or with a new contract
+                sent = max(date(b.as_of.year - 1, 12, 1), contract.start_date)
+                docs.append((DocumentType.GREEN_CARD, sent, b.as_of.year))
             if product.a502 == "510" and rng.random() < 0.12:
-                docs.append(
-                    (
-                        DocumentType.CLAIMS_HISTORY,
-                        b.as_of - timedelta(days=rng.randint(5, 400)),
-                        None,
-                    )
-                )
+                asked = b.as_of - timedelta(days=rng.randint(5, 400))
+                docs.append((DocumentType.CLAIMS_HISTORY, max(asked, contract.start_date), None))
         for kind, day, doc_year in docs:
-            if day > b.as_of:
+            if day > b.as_of or day < contract.start_date:
                 continue
             counter += 1
             title = cat.DOCUMENT_TITLES[kind][contract.language]
@@ -1487,53 +1601,64 @@ def _recipient(b: Builder, contract: Contract) -> str | None:
     return None
 
 
-def _notifications(b: Builder, party_ids: list[str]) -> None:
-    rng = b.rng
+def _notifications(b: Builder) -> None:
+    """Notifications of the adults on as_of, created in the last 120 days before it. One
+    generator runs over every party, adult or not, so each party's draws are fixed."""
+    rng = b.series_rng("notifications", "all")
     counter = len(b.notifications)
-    for party_id in party_ids:
-        party = b.parties[party_id]
+    for party in list(b.parties.values()):
+        adult = age_on(party.birth_date, b.as_of) >= 18
         for _ in range(rng.choice((0, 1, 1, 2, 3, 4))):
-            counter += 1
             category, titles, bodies = rng.choice(cat.NOTIFICATIONS)
             created = datetime.combine(
                 b.as_of - timedelta(days=rng.randint(0, 120)), time(7, 0), UTC
             ) + timedelta(minutes=rng.randint(0, 720))
-            b.notifications[f"N{counter:08d}"] = Notification(
-                f"N{counter:08d}",
-                party.id,
-                created,
-                category,
-                titles[party.language],
-                bodies[party.language],
-                read=rng.random() < 0.6,
-            )
+            read = rng.random() < 0.6
+            if adult:
+                counter += 1
+                b.notifications[f"N{counter:08d}"] = Notification(
+                    f"N{counter:08d}",
+                    party.id,
+                    created,
+                    category,
+                    titles[party.language],
+                    bodies[party.language],
+                    read=read,
+                )
 
 
-def _activation_codes(b: Builder, party_ids: list[str]) -> None:
-    rng = b.rng
-    for party_id in party_ids:
-        if rng.random() < 0.12:
-            issued = b.as_of - timedelta(days=rng.randint(1, 400))
-            expired = add_months(issued, 3) < b.as_of
-            b.activation_code(b.parties[party_id], issued, used=not expired and rng.random() < 0.4)
-            if rng.random() < 0.1:
-                b.activation_codes[-1].blocked = True
+def _activation_codes(b: Builder, parties: list[Party]) -> None:
+    """Activation codes some of the adults on as_of asked for in the last 400 days; one
+    generator runs over all the given parties, adult or not."""
+    rng = b.series_rng("activation", "all")
+    for party in parties:
+        if rng.random() >= 0.12:
+            continue
+        issued = b.as_of - timedelta(days=rng.randint(1, 400))
+        expired = add_months(issued, 3) < b.as_of
+        used, blocked = rng.random() < 0.4, rng.random() < 0.1
+        b.activation_code(party, issued, used=used and not expired, rng=rng)
+        b.activation_codes[-1].blocked = blocked
+        if age_on(party.birth_date, b.as_of) < 18:
+            b.activation_codes.pop()  # drawn all the same, so the next party's are fixed
 
 
 def build_world(seed: int = 42, as_of: date | None = None) -> World:
     from sandbox.personas import place_personas  # personas builds on this module
 
     day = as_of or date.today()
+    if day < REFERENCE_DAY:
+        raise ValueError(f"as_of must be {REFERENCE_DAY.isoformat()} or later, not {day}")
     b = Builder(seed, day)
     b.build_funds()
     for name in cat.BROKER_NAMES[:DEFAULT_BROKERS]:
         b.broker(name)
     _populate(b, DEFAULT_PARTIES, DEFAULT_COMPANIES)
-    random_adults = [p.id for p in b.parties.values() if age_on(p.birth_date, day) >= 18]
+    population = list(b.parties.values())  # the personas get their activation codes apart
     personas = place_personas(b)
     _documents(b)
-    _notifications(b, [p.id for p in b.parties.values() if age_on(p.birth_date, day) >= 18])
-    _activation_codes(b, random_adults)
+    _notifications(b)
+    _activation_codes(b, population)
     return World(
         seed=seed,
         as_of=day,

@@ -1,8 +1,12 @@
 """The named personas: customers, company users and brokers whose data is placed on purpose.
 
 `place_personas` runs inside `build_world` after the random population (which never touches a
-persona's party) and returns `World.personas`; `persona_records` is the JSON-ready list the
-sandbox publishes at `/_sandbox/personas` and prints with `python -m sandbox personas`.
+persona's party) and returns `World.personas`. Like the population, the personas' parties,
+contracts and numbers do not depend on as_of: their birth dates and contract starts are fixed
+days before `REFERENCE_DAY`; only the in-acceptance contract (started around as_of) and the
+non-resident's activation code (issued ten days before as_of) follow the day.
+`persona_records` is the JSON-ready list the sandbox publishes at `/_sandbox/personas` and
+prints with `python -m sandbox personas`.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from sandbox import catalogue as cat
-from sandbox.generate import Builder, Household, shift_years
+from sandbox.generate import REFERENCE_DAY, Builder, Household, shift_years
 from sandbox.world import (
     ContractRole,
     ContractStatus,
@@ -50,8 +54,8 @@ DESCRIPTIONS = {
         "home), so the app answers that there is no access."
     ),
     "minor": (
-        "A 15-year-old who is insured and death beneficiary on their parents' contracts and "
-        "may not use the mobile app."
+        "A child born in February 2013 (under 18 until February 2031) who is insured and death "
+        "beneficiary on their parents' contracts and may not use the mobile app."
     ),
     "non-resident-sms": (
         "A customer living in the Netherlands without a Belgian national register number who "
@@ -94,8 +98,13 @@ def _persona(
     )
 
 
-def _years_ago(b: Builder, years: int, days: int = 0) -> date:
-    return shift_years(b.as_of, -years) - timedelta(days=days)
+# under 18 on any as_of from REFERENCE_DAY to 14 February 2031
+MINOR_BIRTH = date(2013, 2, 15)
+
+
+def _years_ago(years: int, days: int = 0) -> date:
+    """A fixed day: `years` years and `days` days before REFERENCE_DAY (never as_of)."""
+    return shift_years(REFERENCE_DAY, -years) - timedelta(days=days)
 
 
 def place_personas(b: Builder) -> dict[str, Persona]:
@@ -136,7 +145,7 @@ def place_personas(b: Builder) -> dict[str, Persona]:
                 insured=person,
                 broker=house.broker,
                 language=house.language,
-                start=_years_ago(b, 5, 40),
+                start=_years_ago(5, 40),
                 frequency=PaymentFrequency.MONTHLY,
                 premium=Decimal("100.00"),
                 funds=funds,
@@ -160,7 +169,7 @@ def _strategy_investor(b: Builder, broker: str) -> Persona:
             broker=broker,
             language=house.language,
             house=house,
-            start=_years_ago(b, years, 20),
+            start=_years_ago(years, 20),
         )
     for status in (ContractStatus.SURRENDERED, ContractStatus.IN_ACCEPTANCE):
         b.life(
@@ -171,7 +180,7 @@ def _strategy_investor(b: Builder, broker: str) -> Persona:
             language=house.language,
             house=house,
             status=status,
-            start=_years_ago(b, 7, 100),
+            start=_years_ago(7, 100),
         )
     b.nonlife(
         cat.FAMILY_LIABILITY,
@@ -202,7 +211,7 @@ def _scala_self_employed(b: Builder, broker: str) -> Persona:
             broker=broker,
             language=Language.FR,
             house=house,
-            start=_years_ago(b, years, 45),
+            start=_years_ago(years, 45),
         )
     return _persona(
         "scala-self-employed",
@@ -224,7 +233,7 @@ def _web_life_nonlife(b: Builder, broker: str) -> Persona:
         broker=broker,
         language=lang,
         house=house,
-        start=_years_ago(b, 12, 10),
+        start=_years_ago(12, 10),
     )
     b.life(
         cat.STAR_INVEST,
@@ -233,7 +242,7 @@ def _web_life_nonlife(b: Builder, broker: str) -> Persona:
         broker=broker,
         language=lang,
         house=house,
-        start=_years_ago(b, 4, 70),
+        start=_years_ago(4, 70),
     )
     old = b.life(
         cat.LONG_TERM_SAVINGS,
@@ -264,11 +273,11 @@ def _web_life_nonlife(b: Builder, broker: str) -> Persona:
             insured=insured,
         )
 
-    nonlife(cat.CAR, _years_ago(b, 3, 15), drivers=[person, partner])
-    nonlife(cat.HOME, _years_ago(b, 10, 0))
-    nonlife(cat.FAMILY_LIABILITY, _years_ago(b, 10, 0))
+    nonlife(cat.CAR, _years_ago(3, 15), drivers=[person, partner])
+    nonlife(cat.HOME, _years_ago(10, 0))
+    nonlife(cat.FAMILY_LIABILITY, _years_ago(10, 0))
     nonlife(cat.CAR_LEGACY, date(2009, 6, 1), drivers=[partner])
-    nonlife(cat.HUNTING_LIABILITY, _years_ago(b, 6, 0), insured=[person])
+    nonlife(cat.HUNTING_LIABILITY, _years_ago(6, 0), insured=[person])
     return _persona(
         "web-life-nonlife", PersonaKind.CUSTOMER, Profile.WEB, LoginMethod.ITSME, party_id=person.id
     )
@@ -284,7 +293,7 @@ def _hidden_products(b: Builder, broker: str) -> Persona:
         broker=broker,
         language=house.language,
         house=house,
-        start=_years_ago(b, 7, 0),
+        start=_years_ago(7, 0),
     )
     b.nonlife(
         cat.CAR,
@@ -293,7 +302,7 @@ def _hidden_products(b: Builder, broker: str) -> Persona:
         address=house.address,
         broker=broker,
         language=house.language,
-        start=_years_ago(b, 2, 0),
+        start=_years_ago(2, 0),
         drivers=[person],
     )
     b.nonlife(
@@ -303,7 +312,7 @@ def _hidden_products(b: Builder, broker: str) -> Persona:
         address=house.address,
         broker=broker,
         language=house.language,
-        start=_years_ago(b, 9, 0),
+        start=_years_ago(9, 0),
     )
     return _persona(
         "hidden-products",
@@ -319,7 +328,7 @@ def _minor(b: Builder, broker: str) -> Persona:
     minor = b.person(
         language=house.language,
         address=house.address,
-        birth=_years_ago(b, 15, 120),
+        birth=MINOR_BIRTH,
         gender=Gender.FEMALE,
         last_name=house.adults[0].last_name,
     )
@@ -338,7 +347,7 @@ def _minor(b: Builder, broker: str) -> Persona:
         insured=parent,
         broker=broker,
         language=house.language,
-        start=_years_ago(b, 5, 0),
+        start=_years_ago(5, 0),
         beneficiaries=[life, death],
     )
     b.life(
@@ -347,7 +356,7 @@ def _minor(b: Builder, broker: str) -> Persona:
         insured=minor,
         broker=broker,
         language=house.language,
-        start=_years_ago(b, 10, 0),
+        start=_years_ago(10, 0),
         beneficiaries=[
             ContractRole(Role.BENEFICIARY_LIFE, party_id=minor.id, share_percent=Decimal(100)),
             ContractRole(
@@ -365,7 +374,7 @@ def _minor(b: Builder, broker: str) -> Persona:
         address=house.address,
         broker=broker,
         language=house.language,
-        start=_years_ago(b, 8, 0),
+        start=_years_ago(8, 0),
     )
     return _persona(
         "minor", PersonaKind.CUSTOMER, Profile.MOBILE, LoginMethod.ITSME, party_id=minor.id
@@ -373,7 +382,7 @@ def _minor(b: Builder, broker: str) -> Persona:
 
 
 def _non_resident(b: Builder, broker: str) -> Persona:
-    person = b.non_resident(birth=_years_ago(b, 46, 200), gender=Gender.MALE)
+    person = b.non_resident(birth=_years_ago(46, 200), gender=Gender.MALE)
     house = Household(Language.NL, person.address, broker, [person])
     b.life(
         cat.NN_STRATEGY,
@@ -382,7 +391,7 @@ def _non_resident(b: Builder, broker: str) -> Persona:
         broker=broker,
         language=Language.NL,
         house=house,
-        start=_years_ago(b, 4, 0),
+        start=_years_ago(4, 0),
     )
     b.life(
         cat.LIFE_PLAN,
@@ -391,7 +400,7 @@ def _non_resident(b: Builder, broker: str) -> Persona:
         broker=broker,
         language=Language.NL,
         house=house,
-        start=_years_ago(b, 11, 0),
+        start=_years_ago(11, 0),
     )
     b.activation_code(person, b.as_of - timedelta(days=10))
     return _persona(
@@ -416,7 +425,7 @@ def _company_personas(b: Builder, broker: str) -> list[Persona]:
         broker=broker,
         language=lang,
         house=house,
-        start=_years_ago(b, 9, 0),
+        start=_years_ago(9, 0),
     )
     b.life(
         cat.SCALA_EXECUTIVE,
@@ -425,7 +434,7 @@ def _company_personas(b: Builder, broker: str) -> list[Persona]:
         broker=broker,
         language=lang,
         house=colleague,
-        start=_years_ago(b, 3, 0),
+        start=_years_ago(3, 0),
     )
     for driver, years in ((manager, 2), (user, 1)):
         b.nonlife(
@@ -435,7 +444,7 @@ def _company_personas(b: Builder, broker: str) -> list[Persona]:
             address=company.address,
             broker=broker,
             language=lang,
-            start=_years_ago(b, years, 30),
+            start=_years_ago(years, 30),
             drivers=[driver],
         )
     b.nonlife(
@@ -445,7 +454,7 @@ def _company_personas(b: Builder, broker: str) -> list[Persona]:
         address=company.address,
         broker=broker,
         language=lang,
-        start=_years_ago(b, 6, 0),
+        start=_years_ago(6, 0),
     )
     second_manager = b.household(Language.FR, broker, adults=1, children=0).adults[0]
     second = b.company(second_manager, Language.FR, second_manager.address)
@@ -456,7 +465,7 @@ def _company_personas(b: Builder, broker: str) -> list[Persona]:
         insured=second_manager,
         broker=broker,
         language=Language.FR,
-        start=_years_ago(b, 5, 0),
+        start=_years_ago(5, 0),
     )
     return [
         _persona(

@@ -1,4 +1,9 @@
-"""The CRM (customer database): JSON over HTTP, ISO dates, ETags on contact details."""
+"""The CRM (customer database): JSON over HTTP, ISO dates, ETags on contact details.
+
+This module owns the CRM's conventions: printed national numbers and IBANs (returned as bare
+digits and characters), enterprise numbers (returned as 10 digits), its delivery preference,
+notification categories and mandate roles, page/size paging, and its batch limit (500 ids).
+"""
 
 from __future__ import annotations
 
@@ -7,18 +12,48 @@ from typing import Protocol
 
 import httpx
 
-from bff.adapters.errors import BackendProtocolError
+from bff.adapters.batches import in_chunks
+from bff.adapters.errors import BackendNotFound, BackendProtocolError
 from bff.adapters.http import JsonReader, json_of, send
-from bff.domain.records import Language, Party, PostalAddress
+from bff.adapters.numbers import enterprise_digits, enterprise_of_answer
+from bff.domain.records import (
+    Company,
+    CompanyMandate,
+    Language,
+    Mandate,
+    MandateRole,
+    Notification,
+    NotificationCategory,
+    Page,
+    Party,
+    PostalAddress,
+)
 
 SYSTEM = "crm"
-BATCH_SIZE = 100
+BATCH_SIZE = 500
+
+DELIVERY = {"DIGITAL": False, "PAPER": True}  # D3: is it paper?
+CATEGORIES = {
+    "contract": NotificationCategory.CONTRACT,
+    "document": NotificationCategory.DOCUMENT,
+    "payment": NotificationCategory.PAYMENT,
+    "info": NotificationCategory.INFO,
+}
+MANDATE_ROLES = {"DIGITAL_MANAGER": MandateRole.DIGITAL_MANAGER, "USER": MandateRole.USER}
 
 
 class CrmPort(Protocol):
     async def party_by_national_number(self, national_number: str) -> Party | None: ...
 
     async def parties(self, ids: Sequence[str]) -> dict[str, Party]: ...
+
+    async def notifications(
+        self, party_id: str, *, unread_only: bool, page: int, size: int
+    ) -> tuple[Page[Notification], int]: ...
+
+    async def mandates(self, party_id: str) -> list[CompanyMandate]: ...
+
+    async def company(self, enterprise_number: str) -> Company | None: ...
 
 
 class CrmAdapter:
@@ -43,44 +78,158 @@ class CrmAdapter:
         return _party(data, etag)
 
     async def parties(self, ids: Sequence[str]) -> dict[str, Party]:
-        found: dict[str, Party] = {}
-        for start in range(0, len(ids), BATCH_SIZE):
-            chunk = list(ids[start : start + BATCH_SIZE])
+        """Persons by id; unknown ids are absent."""
+
+        async def fetch(chunk: list[str]) -> list[Party]:
             response = await send(
                 self.client, SYSTEM, "POST", "/parties/batch", json_body={"ids": chunk}
             )
             answer = JsonReader(SYSTEM, json_of(SYSTEM, response))
-            for item in answer.objects("parties"):
-                party = _party(item, item.text("etag"))
-                found[party.id] = party
-        return found
+            return [_party(item, item.text("etag")) for item in answer.objects("parties")]
+
+        return {
+            party.id: party
+            for answer in await in_chunks(ids, BATCH_SIZE, fetch)
+            for party in answer
+        }
+
+    async def notifications(
+        self, party_id: str, *, unread_only: bool, page: int, size: int
+    ) -> tuple[Page[Notification], int]:
+        """One page (from 1) of the person's notifications, newest first, and how many of all
+        their notifications are unread. An unknown person is `BackendNotFound`."""
+        params: dict[str, str | int] = {"page": page, "size": size}
+        if unread_only:
+            params["unread"] = "true"
+        response = await send(
+            self.client,
+            SYSTEM,
+            "GET",
+            f"/parties/{_segment(party_id)}/notifications",
+            params=params,
+            allow=frozenset({200, 404}),
+        )
+        if response.status_code == 404:
+            raise BackendNotFound(SYSTEM, "no such party")
+        answer = JsonReader(SYSTEM, json_of(SYSTEM, response), "notifications")
+        items = tuple(_notification(item) for item in answer.objects("items"))
+        last = answer.integer("totalPages")
+        listing = Page(
+            items=items,
+            next=str(page + 1) if page < last else None,
+            total=answer.integer("totalItems"),
+        )
+        return listing, answer.integer("unreadCount")
+
+    async def mandates(self, party_id: str) -> list[CompanyMandate]:
+        """The companies the person acts for (A10). An unknown person is `BackendNotFound`."""
+        response = await send(
+            self.client,
+            SYSTEM,
+            "GET",
+            f"/parties/{_segment(party_id)}/mandates",
+            allow=frozenset({200, 404}),
+        )
+        if response.status_code == 404:
+            raise BackendNotFound(SYSTEM, "no such party")
+        answer = JsonReader(SYSTEM, json_of(SYSTEM, response), "mandates")
+        return [
+            CompanyMandate(
+                enterprise_number=enterprise_of_answer(SYSTEM, item.text("enterpriseNumber")),
+                name=item.text("name"),
+                role=_code(item, "role", MANDATE_ROLES),
+            )
+            for item in answer.objects("companies")
+        ]
+
+    async def company(self, enterprise_number: str) -> Company | None:
+        """A company with its mandates; None when unknown (or no enterprise number at all)."""
+        digits = enterprise_digits(enterprise_number)
+        if digits is None:
+            return None
+        response = await send(
+            self.client, SYSTEM, "GET", f"/companies/{digits}", allow=frozenset({200, 404})
+        )
+        if response.status_code == 404:
+            return None
+        data = JsonReader(SYSTEM, json_of(SYSTEM, response), "company")
+        return Company(
+            enterprise_number=enterprise_of_answer(SYSTEM, data.text("enterpriseNumber")),
+            name=data.text("name"),
+            legal_form=data.text("legalForm"),
+            address=_address(data.obj("address")),
+            language=_language(data),
+            mandates=tuple(
+                Mandate(party_id=item.text("partyId"), role=_code(item, "role", MANDATE_ROLES))
+                for item in data.objects("mandates")
+            ),
+        )
+
+
+def _segment(party_id: str) -> str:
+    """A party id as one path segment: anything but letters and digits cannot be one."""
+    if not (party_id.isascii() and party_id.isalnum()):
+        raise BackendNotFound(SYSTEM, "no such party")
+    return party_id
+
+
+def _code(data: JsonReader, name: str, table: dict[str, MandateRole]) -> MandateRole:
+    code = data.text(name)
+    try:
+        return table[code]
+    except KeyError:
+        raise BackendProtocolError(SYSTEM, f"{data.where}.{name}: unknown code {code!r}") from None
+
+
+def _language(data: JsonReader) -> Language:
+    language = data.text("language")
+    try:
+        return Language(language)
+    except ValueError:
+        raise BackendProtocolError(SYSTEM, f"unknown language code {language!r}") from None
+
+
+def _address(address: JsonReader) -> PostalAddress:
+    return PostalAddress(
+        street=address.text("street"),
+        number=address.text("number"),
+        postcode=address.text("postcode"),
+        city=address.text("city"),
+        country=address.text("country"),
+    )
+
+
+def _notification(data: JsonReader) -> Notification:
+    return Notification(
+        id=data.text("id"),
+        # a category this BFF does not know yet is shown as general information
+        category=CATEGORIES.get(data.text("category"), NotificationCategory.INFO),
+        title=data.text("title"),
+        body=data.text("body"),
+        created_at=data.timestamp("createdAt"),
+        read=data.flag("read"),
+    )
 
 
 def _party(data: JsonReader, etag: str) -> Party:
     """`etag`: the CRM's ETag of the person (a header on single reads, a field in a batch)."""
-    address = data.obj("address")
-    language = data.text("language")
-    try:
-        lang = Language(language)
-    except ValueError:
-        raise BackendProtocolError(SYSTEM, f"unknown language code {language!r}") from None
     national = data.opt_text("nationalNumber")
+    iban = data.opt_text("iban")
+    delivery = data.text("deliveryPreference")
+    if delivery not in DELIVERY:
+        raise BackendProtocolError(SYSTEM, f"party.deliveryPreference: unknown {delivery!r}")
     return Party(
         id=data.text("id"),
         national_number="".join(ch for ch in national if ch.isdigit()) if national else None,
         first_name=data.text("firstName"),
         last_name=data.text("lastName"),
         birth_date=data.day("birthDate"),
-        language=lang,
+        language=_language(data),
         resident=data.flag("resident"),
-        address=PostalAddress(
-            street=address.text("street"),
-            number=address.text("number"),
-            postcode=address.text("postcode"),
-            city=address.text("city"),
-            country=address.text("country"),
-        ),
+        address=_address(data.obj("address")),
         email=data.opt_text("email"),
         phone=data.opt_text("phone"),
         contact_version=etag,
+        iban=iban.replace(" ", "").upper() if iban else None,
+        paper_delivery=DELIVERY[delivery],
     )

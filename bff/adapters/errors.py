@@ -30,3 +30,7 @@ class BackendRejected(BackendError):
     def __init__(self, system: str, message: str, *, status: int) -> None:
         super().__init__(system, message)
         self.status = status
+
+
+class BackendNotFound(BackendError):
+    """The system does not know what was asked for (404): a party, a contract, a broker."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -135,3 +135,18 @@ class JsonReader:
             JsonReader(self.system, item, f"{self.where}.{name}[{index}]")
             for index, item in enumerate(self.items(name))
         ]
+
+    def opt_integer(self, name: str) -> int | None:
+        if self.data.get(name) is None:
+            return None
+        return self.integer(name)
+
+    def timestamp(self, name: str) -> datetime:
+        """An ISO 8601 date and time with an offset (a naive time is a protocol error)."""
+        try:
+            value = datetime.fromisoformat(self.text(name))
+        except ValueError:
+            raise self._fail(name, "an ISO timestamp") from None
+        if value.utcoffset() is None:
+            raise self._fail(name, "an ISO timestamp with an offset")
+        return value

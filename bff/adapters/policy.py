@@ -1,26 +1,46 @@
 """The policy administration (the legacy core): SOAP 1.1 over HTTP, ISO-8859-1, Telebib2 codes.
 
-This module owns that system's conventions: its envelope and namespace, YYYYMMDD dates, the
-`BB/NNNNNNN/SS` numbers, and the Telebib2 code lists (A003 status with the system's own
-termination reasons, X043 roles, A509 legal branch), which it maps to canonical records.
+This module owns that system's conventions: its envelope and namespace, YYYYMMDD dates, amounts
+in cents, the `BB/NNNNNNN/SS` numbers (it reads bare digits too, A8), its product codes and the
+Telebib2 code lists (A003 status with the system's own termination reasons, X043 roles, A509
+legal branch, A325 payment frequency, 1400 tax regime), which it maps to canonical records.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import NoReturn, Protocol
+from decimal import Decimal, InvalidOperation
+from typing import NoReturn, Protocol, TypeVar
 
 import httpx
 from lxml import etree
 
+from bff.adapters.batches import in_chunks
 from bff.adapters.errors import BackendProtocolError, BackendRejected, BackendUnavailable
 from bff.adapters.http import send
-from bff.domain.records import ContractHeader, ContractKey, ContractStatus, PartyRole
+from bff.adapters.products import product_of
+from bff.domain.records import (
+    ContractHeader,
+    ContractKey,
+    ContractParty,
+    ContractStatus,
+    Family,
+    Language,
+    Money,
+    PartyRole,
+    PaymentFrequency,
+    TaxRegime,
+)
 
 SYSTEM = "policy"
 SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 NS = "urn:sandbox:policyadmin:v1"
+BATCH_SIZE = 200  # GetContracts takes at most 200 policy numbers
 _Q = {"soap": SOAP_NS, "pa": NS}
+
+V = TypeVar("V")
+
 
 # Telebib2 A003 contract status; 2 (terminated) is refined by the termination reason.
 _STATUS = {
@@ -32,9 +52,8 @@ _STATUS = {
 }
 _TERMINATION = {"01": ContractStatus.EXPIRED, "02": ContractStatus.SURRENDERED}
 
-# Telebib2 X043 party roles.
+# Telebib2 X043 party roles; 002 (the broker) and 006 (the insurer) are not parties.
 _ROLES = {
-    "002": PartyRole.INTERMEDIARY,
     "003": PartyRole.POLICYHOLDER,
     "004": PartyRole.DRIVER,
     "012": PartyRole.OWNER,
@@ -44,8 +63,32 @@ _ROLES = {
     "048": PartyRole.BENEFICIARY_LIFE,
     "049": PartyRole.BENEFICIARY_DEATH,
 }
+_INTERMEDIARY = "002"
+_INSURER = "006"
 
-# Telebib2 A509 legal branches of life insurance (21, 23, 26); everything else is non-life.
+# Telebib2 A325 payment frequency.
+_FREQUENCIES = {
+    "0": PaymentFrequency.NONE,
+    "1": PaymentFrequency.YEARLY,
+    "2": PaymentFrequency.HALF_YEARLY,
+    "3": PaymentFrequency.QUARTERLY,
+    "4": PaymentFrequency.MONTHLY,
+    "5": PaymentFrequency.SINGLE,
+    "8": PaymentFrequency.FREE,
+}
+
+# Telebib2 1400 tax regime; any other code is OTHER.
+_TAX_REGIMES = {
+    "4": TaxRegime.LONG_TERM_SAVINGS,
+    "6": TaxRegime.PENSION_SAVINGS,
+    "15": TaxRegime.VAPZ,
+    "16": TaxRegime.IPT,
+    "21": TaxRegime.POZ,
+}
+
+_LANGUAGES = {language.value: language for language in Language}
+
+# Telebib2 A509 legal branches of life insurance (21, 22, 23, 26); everything else is non-life.
 _LIFE_BRANCHES = frozenset({"21", "22", "23", "26"})
 
 _PARSER = etree.XMLParser(
@@ -56,23 +99,77 @@ _PARSER = etree.XMLParser(
 class PolicyPort(Protocol):
     async def contracts_of_party(self, party_id: str) -> list[ContractHeader]: ...
 
+    async def contracts_of_company(self, enterprise_number: str) -> list[ContractHeader]: ...
+
+    async def contracts(self, keys: Sequence[ContractKey]) -> dict[ContractKey, ContractHeader]: ...
+
 
 class PolicyAdapter:
     def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
 
     async def contracts_of_party(self, party_id: str) -> list[ContractHeader]:
-        answer = await self._call("GetPartyContracts", "PartyId", party_id)
+        """The contracts on which the person has a role, with only that person's roles."""
+        return await self._party_contracts("PartyId", party_id)
+
+    async def contracts_of_company(self, enterprise_number: str) -> list[ContractHeader]:
+        """The contracts on which the company has a role, with only the company's roles.
+        `enterprise_number` in any separator form, with or without its leading 0."""
+        digits = _enterprise_digits(enterprise_number)
+        if digits is None:
+            return []  # no company can have that number
+        return await self._party_contracts("EnterpriseNumber", digits)
+
+    async def contracts(self, keys: Sequence[ContractKey]) -> dict[ContractKey, ContractHeader]:
+        """Full headers (every role) of the known contracts among `keys`; unknown keys are
+        absent. At most 200 numbers per call, the calls sent concurrently."""
+        found: dict[ContractKey, ContractHeader] = {}
+        for chunk in await in_chunks(keys, BATCH_SIZE, self._contracts_chunk):
+            found.update(chunk)
+        return found
+
+    async def _party_contracts(self, field: str, value: str) -> list[ContractHeader]:
+        answer = await self._call("GetPartyContracts", [(field, value)], "UnknownParty")
         if answer is None:
             return []
-        return [_header(item, party_id) for item in answer.findall("pa:Contract", _Q)]
+        echo = answer.findtext(f"pa:{field}", namespaces=_Q)
+        if echo is None or echo.strip() != value:
+            raise BackendProtocolError(SYSTEM, f"the answer is not about the {field} asked for")
+        return [_header(item) for item in answer.findall("pa:Contract", _Q)]
 
-    async def _call(self, operation: str, field: str, value: str) -> etree._Element | None:
-        """The operation's response element, or None for an 'unknown party' fault."""
+    async def _contracts_chunk(self, keys: list[ContractKey]) -> dict[ContractKey, ContractHeader]:
+        # Bare 9 digits (base + suffix, A8): the system reads them and needs no legal branch.
+        numbers = [("PolicyNumber", key.digits) for key in keys]
+        answer = await self._call("GetContracts", numbers, "NoContractFound")
+        if answer is None:
+            return {}
+        items = [child for child in answer if isinstance(child.tag, str)]
+        if len(items) != len(keys):
+            raise BackendProtocolError(
+                SYSTEM, f"GetContracts answered {len(items)} items for {len(keys)} numbers"
+            )
+        found: dict[ContractKey, ContractHeader] = {}
+        for key, item in zip(keys, items, strict=True):
+            if item.tag == f"{{{NS}}}NotFound":
+                continue
+            if item.tag != f"{{{NS}}}Contract":
+                raise BackendProtocolError(SYSTEM, "GetContracts answered an unknown item")
+            header = _header(item)
+            if header.key != key:
+                raise BackendProtocolError(SYSTEM, "GetContracts answered out of request order")
+            found[key] = header
+        return found
+
+    async def _call(
+        self, operation: str, fields: list[tuple[str, str]], nothing: str
+    ) -> etree._Element | None:
+        """The operation's response element, or None for the fault `nothing` (the system's way
+        of saying it knows none of what was asked)."""
         envelope = etree.Element(etree.QName(SOAP_NS, "Envelope"), nsmap={"soap": SOAP_NS})
         body = etree.SubElement(envelope, etree.QName(SOAP_NS, "Body"))
         request = etree.SubElement(body, etree.QName(NS, operation), nsmap={"pa": NS})
-        etree.SubElement(request, etree.QName(NS, field)).text = value
+        for name, value in fields:
+            etree.SubElement(request, etree.QName(NS, name)).text = value
         payload = etree.tostring(envelope, xml_declaration=True, encoding="ISO-8859-1")
         assert isinstance(payload, bytes)
         response = await send(
@@ -98,7 +195,7 @@ class PolicyAdapter:
             raise BackendProtocolError(SYSTEM, "answer contains a DTD")
         fault = root.find("soap:Body/soap:Fault", _Q)
         if fault is not None:
-            if _fault_detail(fault) == "UnknownParty":
+            if _fault_detail(fault) == nothing:
                 return None
             _raise_fault(fault)
         if response.status_code != 200:
@@ -107,6 +204,17 @@ class PolicyAdapter:
         if result is None:
             raise BackendProtocolError(SYSTEM, f"no {operation}Response in the SOAP body")
         return result
+
+
+def _enterprise_digits(text: str) -> str | None:
+    """The 10 digits the system wants of `0NNN.NNN.NNN` in any separator form, with or without
+    the leading 0 (the system refuses the 9-digit form); None if the text is no such number."""
+    if not all(ch in "0123456789./- " for ch in text):
+        return None
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) == 9:
+        digits = "0" + digits
+    return digits if len(digits) == 10 else None
 
 
 def _fault_detail(fault: etree._Element) -> str:
@@ -125,11 +233,18 @@ def _raise_fault(fault: etree._Element) -> NoReturn:
     raise BackendUnavailable(SYSTEM, f"SOAP server fault {detail or 'unspecified'}")
 
 
-def _text(element: etree._Element, name: str) -> str:
+def _opt(element: etree._Element, name: str) -> str | None:
     value = element.findtext(f"pa:{name}", namespaces=_Q)
     if value is None or not value.strip():
-        raise BackendProtocolError(SYSTEM, f"Contract/{name} is missing")
+        return None
     return value.strip()
+
+
+def _text(element: etree._Element, name: str, where: str = "Contract") -> str:
+    value = _opt(element, name)
+    if value is None:
+        raise BackendProtocolError(SYSTEM, f"{where}/{name} is missing")
+    return value
 
 
 def _day(element: etree._Element, name: str) -> date:
@@ -154,28 +269,91 @@ def _status(element: etree._Element) -> ContractStatus:
         raise BackendProtocolError(SYSTEM, f"unknown A003 status {code!r}") from None
 
 
-def _header(element: etree._Element, party_id: str) -> ContractHeader:
+def _coded(element: etree._Element, name: str, codes: Mapping[str, V], code_list: str) -> V:
+    code = _text(element, name)
+    try:
+        return codes[code]
+    except KeyError:
+        raise BackendProtocolError(SYSTEM, f"unknown {code_list} {code!r}") from None
+
+
+def _premium(element: etree._Element) -> Money:
+    cents = _text(element, "PremiumCents")
+    if not (cents.isascii() and cents.lstrip("-").isdigit()):
+        raise BackendProtocolError(SYSTEM, "Contract/PremiumCents is not a whole number")
+    return Money(Decimal(int(cents)).scaleb(-2), _text(element, "Currency"))
+
+
+def _ten_digits(role: etree._Element, name: str) -> str | None:
+    value = _opt(role, name)
+    if value is not None and not (len(value) == 10 and value.isascii() and value.isdigit()):
+        raise BackendProtocolError(SYSTEM, f"Role/{name} is not 10 digits")
+    return value
+
+
+def _share(role: etree._Element) -> Decimal | None:
+    value = _opt(role, "SharePercent")
+    if value is None:
+        return None
+    try:
+        share = Decimal(value)
+    except InvalidOperation:
+        share = Decimal("NaN")
+    if not share.is_finite():
+        raise BackendProtocolError(SYSTEM, "Role/SharePercent is not a decimal")
+    return share
+
+
+def _roles(element: etree._Element) -> tuple[tuple[ContractParty, ...], str | None]:
+    """The parties (every role but the broker's and the insurer's) and the broker's FSMA
+    number."""
+    parties: list[ContractParty] = []
+    broker: str | None = None
+    for role in element.findall("pa:Role", _Q):
+        code = _opt(role, "RoleCode") or ""
+        if code == _INTERMEDIARY:
+            broker = broker or _ten_digits(role, "FsmaNumber")
+            continue
+        if code == _INSURER:
+            continue
+        if code not in _ROLES:
+            raise BackendProtocolError(SYSTEM, f"unknown X043 role {code!r}")
+        parties.append(
+            ContractParty(
+                role=_ROLES[code],
+                party_id=_opt(role, "PartyId"),
+                enterprise_number=_ten_digits(role, "EnterpriseNumber"),
+                name=_opt(role, "Name"),
+                share_percent=_share(role),
+                clause=_opt(role, "Clause"),
+            )
+        )
+    return tuple(parties), broker
+
+
+def _header(element: etree._Element) -> ContractHeader:
     number = _text(element, "PolicyNumber")
     try:
         key = ContractKey.from_digits(number)
     except ValueError:
         raise BackendProtocolError(SYSTEM, "Contract/PolicyNumber is not a number") from None
-    roles: set[PartyRole] = set()
-    for role in element.findall("pa:Role", _Q):
-        if role.findtext("pa:PartyId", namespaces=_Q) != party_id:
-            continue
-        code = role.findtext("pa:RoleCode", namespaces=_Q) or ""
-        if code not in _ROLES:
-            raise BackendProtocolError(SYSTEM, f"unknown X043 role {code!r}")
-        roles.add(_ROLES[code])
-    end = element.findtext("pa:EndDate", namespaces=_Q)
+    tax = _opt(element, "TaxRegime")
+    parties, broker = _roles(element)
+    end = _opt(element, "EndDate")
     return ContractHeader(
         key=key,
         number=number,
-        product_type=_text(element, "ProductType"),
-        family="life" if _text(element, "LegalBranch") in _LIFE_BRANCHES else "nonlife",
+        product=product_of(_text(element, "ProductCode")),
+        product_name=_text(element, "ProductName"),
+        family=Family.LIFE if _text(element, "LegalBranch") in _LIFE_BRANCHES else Family.NONLIFE,
         status=_status(element),
+        status_date=_day(element, "StatusDate"),
         start_date=_day(element, "StartDate"),
         end_date=_day(element, "EndDate") if end else None,
-        roles=frozenset(roles),
+        payment_frequency=_coded(element, "PaymentFrequency", _FREQUENCIES, "A325 frequency"),
+        premium=_premium(element),
+        language=_coded(element, "CorrespondenceLanguage", _LANGUAGES, "language"),
+        tax_regime=None if tax is None else _TAX_REGIMES.get(tax, TaxRegime.OTHER),
+        broker_fsma=broker,
+        parties=parties,
     )

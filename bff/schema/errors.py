@@ -32,6 +32,14 @@ class NotFound(ClientError):
     code = "NOT_FOUND"
 
 
+class FeatureNotAvailable(ClientError):
+    code = "FEATURE_NOT_AVAILABLE"
+
+
+class InvalidArgument(ClientError):
+    code = "BAD_USER_INPUT"
+
+
 class BackendUnavailableError(ClientError):
     code = "BACKEND_UNAVAILABLE"
 

@@ -2,15 +2,61 @@
 
 from __future__ import annotations
 
+import inspect
+from typing import Annotated
+
 import strawberry
+from strawberry import relay
 
 from bff.context import Info
-from bff.resolvers.customer import viewer_party
-from bff.schema.customer import Customer
+from bff.resolvers.access import company_mandate, require_broker, require_feature
+from bff.schema.customer import Customer, viewer_customer
+from bff.schema.errors import NotFound
+from bff.schema.portfolio import BrokerPortfolio, Company
 
 
 @strawberry.type(description="Entry points of the insurance API.")
 class Query:
-    @strawberry.field(description="The signed-in customer.")
+    @strawberry.field(description="The signed-in customer (mobile app and web zone).")
     async def viewer(self, info: Info) -> Customer | None:
-        return Customer(party=await viewer_party(info))
+        return await viewer_customer(info)
+
+    @strawberry.field(
+        description="Any object by its global id; NOT_FOUND when it does not "
+        "exist or is not yours (the same answer)."
+    )
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[relay.GlobalID, strawberry.argument(description="A global id.")],
+    ) -> relay.Node | None:
+        try:
+            node_type = id.resolve_type(info)
+        except Exception:
+            raise NotFound("No such object.") from None
+        if node_type is None:
+            raise NotFound("No such object.")
+        found = node_type.resolve_nodes(info=info, node_ids=[id.node_id], required=False)
+        node = next(iter(await found if inspect.isawaitable(found) else found), None)
+        if node is None:
+            raise NotFound("No such object.")
+        return node
+
+    @strawberry.field(description="A company the viewer acts for, chosen explicitly (A10).")
+    async def company(
+        self,
+        info: Info,
+        enterprise_number: Annotated[
+            str, strawberry.argument(description="The company's enterprise number.")
+        ],
+    ) -> Company | None:
+        require_feature(info, "company_view")
+        digits = "".join(ch for ch in enterprise_number if ch.isdigit()).rjust(10, "0")
+        role, name = await company_mandate(info, digits)
+        if role is None:
+            raise NotFound("No such company.")
+        return Company(enterprise_number=digits, name=name, viewer_role=role)
+
+    @strawberry.field(description="The portfolio of the broker software asking (C6).")
+    def broker_portfolio(self, info: Info) -> BrokerPortfolio | None:
+        return BrokerPortfolio(fsma=require_broker(info))

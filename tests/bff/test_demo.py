@@ -116,24 +116,48 @@ def test_personas_json_lists_the_named_personas() -> None:
     assert "client_secret" not in done.stdout
 
 
+def mobile_visible(world: World, party_id: str) -> list[str]:
+    """C1, restated from domain.md over the sandbox's raw records: active NN Strategy where
+    the person is policyholder, active Scala where the person is insured."""
+    scala = {"scala-vapz", "scala-ipt", "scala-executive", "scala-poz"}
+    numbers = []
+    for contract in world.contracts_of_party(party_id):
+        roles = {r.role.value for r in contract.roles if r.party_id == party_id}
+        active = contract.status.value == "active"
+        if active and (
+            (contract.product == "nn-strategy" and "policyholder" in roles)
+            or (contract.product in scala and "insured" in roles)
+        ):
+            numbers.append(printed(world, contract))
+    return sorted(numbers)
+
+
 @pytest.mark.parametrize(
     "persona", ["strategy-investor", "scala-self-employed", "web-life-nonlife", "company-user"]
 )
-def test_token_then_viewer_answers_with_the_persona_data(
+def test_token_then_viewer_answers_with_the_persona_name(
     demo: Demo, world: World, persona: str
 ) -> None:
     party_id = world.personas[persona].party_id
     assert party_id is not None
     party = world.parties[party_id]
-    expected_numbers = sorted(
-        printed(world, contract) for contract in world.contracts_of_party(party_id)
-    )
     body = graphql(demo, VIEWER, token_for(demo, persona))
     assert "errors" not in body
     viewer = body["data"]["viewer"]
     assert viewer["firstName"] == party.first_name
     assert viewer["lastName"] == party.last_name
-    assert sorted(c["number"] for c in viewer["contracts"]) == expected_numbers
+
+
+@pytest.mark.parametrize("persona", ["strategy-investor", "scala-self-employed", "batch-10"])
+def test_c1_the_app_lists_the_contracts_the_sandbox_holds_for_it(
+    demo: Demo, world: World, persona: str
+) -> None:
+    party_id = world.personas[persona].party_id
+    assert party_id is not None
+    viewer = graphql(demo, VIEWER, token_for(demo, persona))["data"]["viewer"]
+    numbers = sorted(c["number"] for c in viewer["contracts"])
+    assert numbers == mobile_visible(world, party_id)
+    assert numbers
 
 
 def test_viewer_name_matches_the_crm_over_http(demo: Demo) -> None:
@@ -143,15 +167,15 @@ def test_viewer_name_matches_the_crm_over_http(demo: Demo) -> None:
     assert viewer["displayName"] == f"{crm['firstName']} {crm['lastName']}"
 
 
-def test_contract_statuses_come_from_the_policy_administration(demo: Demo, world: World) -> None:
+def test_statuses_come_from_the_policy_administration(demo: Demo, world: World) -> None:
     party_id = world.personas["strategy-investor"].party_id
     assert party_id is not None
     expected = {
         printed(world, c): c.status.value.upper() for c in world.contracts_of_party(party_id)
     }
     viewer = graphql(demo, VIEWER, token_for(demo, "strategy-investor"))["data"]["viewer"]
-    assert {c["number"]: c["status"] for c in viewer["contracts"]} == expected
-    assert {"ACTIVE", "SURRENDERED", "IN_ACCEPTANCE"} <= set(expected.values())
+    shown = {c["number"]: c["status"] for c in viewer["contracts"]}
+    assert shown and all(expected[number] == status for number, status in shown.items())
 
 
 def test_one_viewer_query_costs_one_call_per_system(demo: Demo) -> None:

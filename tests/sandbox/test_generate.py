@@ -6,8 +6,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from sandbox import ids
-from sandbox.generate import build_world
+from sandbox import catalogue as cat
+from sandbox import generate, ids
+from sandbox.generate import REFERENCE_DAY, Builder, build_world
 from sandbox.world import (
     Building,
     ContractStatus,
@@ -353,3 +354,100 @@ def test_transactions_are_in_date_order(world: World) -> None:
     for contract in world.contracts.values():
         days = [t.day for t in contract.transactions]
         assert days == sorted(days)
+
+
+def _documents_start_with_their_contracts(world: World) -> None:
+    for doc in world.documents.values():
+        assert doc.contract is not None
+        contract = world.contracts[doc.contract]
+        assert contract.start_date <= doc.day <= world.as_of, (doc, contract.start_date)
+
+
+def test_no_document_predates_its_contract(world: World) -> None:
+    _documents_start_with_their_contracts(world)
+
+
+def test_green_card_of_a_contract_started_this_year_is_dated_at_its_start() -> None:
+    b = Builder(42, date(2026, 3, 10))
+    house = b.household(Language.NL, "0403.019.261", adults=1, children=0)
+    person = house.adults[0]
+    contract = b.nonlife(
+        cat.CAR,
+        holder=person,
+        house=house,
+        address=house.address,
+        broker="0403.019.261",
+        language=Language.NL,
+        start=date(2026, 2, 1),
+        drivers=[person],
+    )
+    generate._documents(b)
+    key = (contract.base, contract.suffix)
+    kinds = {d.type: d.day for d in b.documents.values() if d.contract == key}
+    assert kinds[DocumentType.GREEN_CARD] == date(2026, 2, 1)  # not 1 December 2025
+    assert all(day >= date(2026, 2, 1) for day in kinds.values())
+
+
+# Identity does not depend on as_of: only the time-dependent series do
+
+
+@pytest.fixture(scope="module")
+def two_days() -> tuple[World, World]:
+    return build_world(42, date(2026, 11, 23)), build_world(42, date(2027, 3, 2))
+
+
+def test_identity_is_the_same_on_another_day(two_days: tuple[World, World]) -> None:
+    one, other = two_days
+    assert one.as_of != other.as_of
+
+    def parties(w: World) -> dict[str, tuple[object, ...]]:
+        return {
+            p.id: (p.nrn, p.first_name, p.last_name, p.birth_date, p.email, p.phone, p.iban)
+            for p in w.parties.values()
+        }
+
+    def contracts(w: World) -> dict[tuple[int, int], tuple[object, ...]]:
+        return {
+            key: (
+                c.product,
+                c.status,
+                c.broker_fsma,
+                c.language,
+                [(r.role, r.party_id, r.company_number, r.share_percent) for r in c.roles],
+                sorted(h.isin for h in c.holdings),
+            )
+            for key, c in w.contracts.items()
+        }
+
+    assert parties(one) == parties(other)
+    assert contracts(one) == contracts(other)
+    assert set(one.funds) == set(other.funds)
+    assert {i: f.name for i, f in one.funds.items()} == {i: f.name for i, f in other.funds.items()}
+    assert set(one.brokers) == set(other.brokers)
+    assert {f: b.client_secret for f, b in one.brokers.items()} == {
+        f: b.client_secret for f, b in other.brokers.items()
+    }
+    assert {n: c.name for n, c in one.companies.items()} == {
+        n: c.name for n, c in other.companies.items()
+    }
+    assert one.personas == other.personas
+
+
+def test_only_the_series_follow_the_day(two_days: tuple[World, World]) -> None:
+    one, other = two_days
+    for isin, fund in one.funds.items():
+        later = dict(other.funds[isin].navs)
+        shared = [(day, nav) for day, nav in fund.navs if day in later]
+        assert len(shared) > 300
+        assert all(later[day] == nav for day, nav in shared)  # the same walk
+        assert fund.navs[-1][0] < one.as_of and other.funds[isin].navs[-1][0] < other.as_of
+    for key, contract in one.contracts.items():
+        if contract.status is not ContractStatus.IN_ACCEPTANCE:
+            assert other.contracts[key].start_date == contract.start_date
+    _documents_start_with_their_contracts(one)
+    _documents_start_with_their_contracts(other)
+
+
+def test_as_of_before_the_reference_day_is_refused() -> None:
+    with pytest.raises(ValueError, match="as_of"):
+        build_world(42, REFERENCE_DAY - timedelta(days=1))

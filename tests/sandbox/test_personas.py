@@ -38,8 +38,20 @@ EXPECTED = {
 }
 
 
-# a leap day as_of checks the date arithmetic of ages and anniversaries
-@pytest.fixture(scope="module", params=[(42, date(2025, 6, 30)), (7, date(2024, 2, 29))])
+# a leap day as_of checks the date arithmetic of ages and anniversaries; the seed-42 days
+# check that the guarantees hold whatever the day (identity does not move with it)
+@pytest.fixture(
+    scope="module",
+    params=[
+        (42, date(2025, 6, 30)),
+        (7, date(2024, 2, 29)),
+        (42, date(2026, 1, 15)),
+        (42, date(2026, 11, 23)),
+        (42, date(2028, 6, 30)),
+        (42, date(2030, 12, 31)),
+    ],
+    ids=lambda param: f"{param[0]}-{param[1]}",
+)
 def world(request: pytest.FixtureRequest) -> World:
     seed, as_of = request.param
     return build_world(seed=seed, as_of=as_of)
@@ -87,6 +99,9 @@ def test_strategy_investor(world: World) -> None:
     for contract in strategy:
         if contract.status is ContractStatus.ACTIVE:
             assert contract.holdings and contract.reserve_history
+        if contract.status is ContractStatus.IN_ACCEPTANCE:  # recent whatever the day
+            assert abs((contract.start_date - world.as_of).days) <= 31
+            assert all(0 <= (world.as_of - t.day).days <= 5 for t in contract.transactions)
 
 
 def test_scala_self_employed(world: World) -> None:
@@ -129,6 +144,9 @@ def test_hidden_products(world: World) -> None:
 def test_minor(world: World) -> None:
     party = _person(world, "minor")
     assert _age(world, party) < 18
+    birth = world.parties[party].birth_date
+    assert birth < world.as_of
+    assert (birth.year, birth.month, birth.day) > (2030 - 18, 12, 31)  # a minor up to 2030
     roles = {
         r.role for c in world.contracts_of_party(party) for r in c.roles if r.party_id == party
     }

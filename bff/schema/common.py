@@ -1,0 +1,69 @@
+"""Shared schema pieces: money, the public enums, relay page info helpers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import strawberry
+
+from bff.domain import records
+from bff.domain.products import ProductLine as DomainProductLine
+
+# The public enums are the domain's own (canonical, never a backend code), registered here.
+ContractStatus = records.ContractStatus
+ProductLine = DomainProductLine
+Family = records.Family
+PartyRole = records.PartyRole
+PaymentFrequency = records.PaymentFrequency
+TaxRegime = records.TaxRegime
+TransactionType = records.TransactionType
+Guarantee = records.Guarantee
+DocumentType = records.DocumentType
+NotificationCategory = records.NotificationCategory
+MandateRole = records.MandateRole
+Language = records.Language
+
+for _enum, _name, _description in (
+    (ContractStatus, "ContractStatus", "Where a contract stands."),
+    (ProductLine, "ProductLine", "The kind of product a contract is."),
+    (Family, "ProductFamily", "Life or non-life insurance."),
+    (PartyRole, "PartyRole", "A person's role on a contract."),
+    (PaymentFrequency, "PaymentFrequency", "How often premiums are due."),
+    (TaxRegime, "TaxRegime", "The tax regime of a life contract."),
+    (TransactionType, "TransactionType", "What a transaction did (F6)."),
+    (Guarantee, "Guarantee", "What a coverage insures."),
+    (DocumentType, "DocumentType", "The kind of document."),
+    (NotificationCategory, "NotificationCategory", "What a notification is about."),
+    (MandateRole, "MandateRole", "A person's role for a company (A10)."),
+    (Language, "Language", "A correspondence language."),
+):
+    strawberry.enum(_enum, name=_name, description=_description)
+
+
+@strawberry.type(description="An amount of money: a decimal string and its currency (F7).")
+class Money:
+    amount: Decimal = strawberry.field(description="The amount, as a decimal string.")
+    currency: str = strawberry.field(description="ISO 4217 currency code.")
+
+    @classmethod
+    def of(cls, money: records.Money) -> Money:
+        return cls(amount=money.amount, currency=money.currency)
+
+
+@strawberry.type(description="A postal address.")
+class Address:
+    street: str = strawberry.field(description="Street name.")
+    number: str = strawberry.field(description="House number and box.")
+    postcode: str = strawberry.field(description="Postcode.")
+    city: str = strawberry.field(description="City or municipality.")
+    country: str = strawberry.field(description="ISO 3166 country code.")
+
+    @classmethod
+    def of(cls, address: records.PostalAddress) -> Address:
+        return cls(
+            street=address.street,
+            number=address.number,
+            postcode=address.postcode,
+            city=address.city,
+            country=address.country,
+        )

@@ -1,0 +1,182 @@
+"""The broker software's view (C6) and the company view (A10)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+
+from bff.context import Info
+from bff.domain import records
+from bff.domain.labels import label
+from bff.domain.products import product_line as line_of
+from bff.resolvers.access import company_contracts
+from bff.resolvers.guard import backend
+from bff.resolvers.language import viewer_language
+from bff.resolvers.paging import encode_cursor, offset_of, page_size
+from bff.resolvers.portfolio import broker_portfolio
+from bff.schema.broker import Broker
+from bff.schema.common import ContractStatus, MandateRole, ProductLine
+from bff.schema.contract import Contract, contract_of
+from bff.schema.transaction import PageInfo
+
+First = Annotated[int | None, strawberry.argument(description="Page size, 1-100.")]
+After = Annotated[str | None, strawberry.argument(description="Cursor of the previous page's end.")]
+CUSTOMERS = "pfc"
+CONTRACTS = "pfk"
+
+
+@strawberry.type(description="A contract in a broker's portfolio, with its key facts (C6).")
+class PortfolioContract:
+    record: strawberry.Private[records.PortfolioContract]
+
+    @strawberry.field(description="Global id: ask `node(id:)` for the contract's details.")
+    def id(self) -> relay.GlobalID:
+        kind = "LifeContract" if self.record.family is records.Family.LIFE else "NonLifeContract"
+        return relay.GlobalID(type_name=kind, node_id=self.record.key.digits)
+
+    @strawberry.field(description="The contract number as printed on the policy.")
+    def number(self) -> str:
+        return self.record.number
+
+    @strawberry.field(description="The kind of product.")
+    def product_line(self) -> ProductLine:
+        return line_of(self.record.product)
+
+    @strawberry.field(description="Life-cycle status.")
+    def status(self) -> ContractStatus:
+        return self.record.status
+
+    @strawberry.field(description="Life-cycle status, in words.")
+    async def status_label(self, info: Info) -> str:
+        return label(self.record.status, await viewer_language(info))
+
+
+@strawberry.type(description="A customer of the broker: a person or a company.")
+class PortfolioCustomer:
+    record: strawberry.Private[records.PortfolioCustomer]
+
+    @strawberry.field(description="The customer's name.")
+    async def name(self, info: Info) -> str | None:
+        if self.record.party_id:
+            party = await backend(info.context.loaders.party_by_id.load(self.record.party_id))
+            return f"{party.first_name} {party.last_name}" if party else None
+        return None
+
+    @strawberry.field(description="The company's enterprise number, for a company.")
+    def enterprise_number(self) -> str | None:
+        return self.record.enterprise_number
+
+    @strawberry.field(description="Whether the customer is a company.")
+    def is_company(self) -> bool:
+        return self.record.kind is records.CustomerKind.COMPANY
+
+    @strawberry.field(description="The customer's contracts the broker manages.")
+    def contracts(self) -> list[PortfolioContract]:
+        return [PortfolioContract(record=c) for c in self.record.contracts]
+
+
+@strawberry.type(description="A customer and its cursor.")
+class PortfolioCustomerEdge:
+    cursor: str = strawberry.field(description="Cursor of this customer.")
+    node: PortfolioCustomer = strawberry.field(description="The customer.")
+
+
+@strawberry.type(description="A page of the broker's customers.")
+class PortfolioCustomerConnection:
+    edges: list[PortfolioCustomerEdge] = strawberry.field(description="The customers.")
+    page_info: PageInfo = strawberry.field(description="Paging information.")
+    total_count: int = strawberry.field(description="Customers in all pages.")
+
+
+@strawberry.type(description="A contract and its cursor.")
+class PortfolioContractEdge:
+    cursor: str = strawberry.field(description="Cursor of this contract.")
+    node: PortfolioContract = strawberry.field(description="The contract.")
+
+
+@strawberry.type(description="A page of the broker's contracts.")
+class PortfolioContractConnection:
+    edges: list[PortfolioContractEdge] = strawberry.field(description="The contracts.")
+    page_info: PageInfo = strawberry.field(description="Paging information.")
+    total_count: int = strawberry.field(description="Contracts in all pages.")
+
+
+@strawberry.type(description="The portfolio of the broker asking (C6).")
+class BrokerPortfolio:
+    fsma: strawberry.Private[str]
+
+    @strawberry.field(description="The broker.")
+    async def broker(self, info: Info) -> Broker | None:
+        found = await backend(info.context.loaders.broker_by_fsma.load(self.fsma))
+        return Broker.of(found) if found else None
+
+    @strawberry.field(description="The broker's customers.")
+    async def customers(
+        self, info: Info, first: First = None, after: After = None
+    ) -> PortfolioCustomerConnection:
+        customers = await broker_portfolio(info)
+        start = offset_of(CUSTOMERS, after)
+        end = start + page_size(first)
+        edges = [
+            PortfolioCustomerEdge(
+                cursor=encode_cursor(CUSTOMERS, {"o": start + i + 1}),
+                node=PortfolioCustomer(record=c),
+            )
+            for i, c in enumerate(customers[start:end])
+        ]
+        return PortfolioCustomerConnection(
+            edges=edges,
+            page_info=PageInfo.after([e.cursor for e in edges], end < len(customers)),
+            total_count=len(customers),
+        )
+
+    @strawberry.field(description="The broker's contracts across customers, by number.")
+    async def contracts(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        product_line: Annotated[
+            ProductLine | None, strawberry.argument(description="Only this kind of product.")
+        ] = None,
+        status: Annotated[
+            ContractStatus | None, strawberry.argument(description="Only this status.")
+        ] = None,
+    ) -> PortfolioContractConnection:
+        contracts = sorted(
+            (
+                c
+                for customer in await broker_portfolio(info)
+                for c in customer.contracts
+                if (product_line is None or line_of(c.product) == product_line)
+                and (status is None or c.status == status)
+            ),
+            key=lambda c: c.key,
+        )
+        start = offset_of(CONTRACTS, after)
+        end = start + page_size(first)
+        edges = [
+            PortfolioContractEdge(
+                cursor=encode_cursor(CONTRACTS, {"o": start + i + 1}),
+                node=PortfolioContract(record=c),
+            )
+            for i, c in enumerate(contracts[start:end])
+        ]
+        return PortfolioContractConnection(
+            edges=edges,
+            page_info=PageInfo.after([e.cursor for e in edges], end < len(contracts)),
+            total_count=len(contracts),
+        )
+
+
+@strawberry.type(description="A company the viewer acts for, and its contracts (A10).")
+class Company:
+    enterprise_number: str = strawberry.field(description="The company's enterprise number.")
+    name: str = strawberry.field(description="The company's name.")
+    viewer_role: MandateRole = strawberry.field(description="The viewer's role for it.")
+
+    @strawberry.field(description="The company's contracts (company as policyholder).")
+    async def contracts(self, info: Info) -> list[Contract]:
+        return [contract_of(h, info) for h in await company_contracts(info, self.enterprise_number)]
