@@ -75,3 +75,23 @@ async def notification_page(
     items = items[:size]
     edges = [(n, encode_cursor(NOTIFICATIONS, {"o": start + i + 1})) for i, n in enumerate(items)]
     return edges, has_next, unread
+
+
+async def owned_notification(info: Info, notification_id: str) -> Notification:
+    """The viewer's notification with that id (the CRM has no lookup by id: the viewer's
+    own pages are searched, so a foreign id is never read)."""
+    require_feature(info, "notifications")
+    party = await viewer_party(info)
+    await check_access(info, party)
+    crm = info.context.backends.crm
+    page_number = 1
+    while True:
+        page, _ = await backend(
+            crm.notifications(party.id, unread_only=False, page=page_number, size=100)
+        )
+        for notification in page.items:
+            if notification.id == notification_id:
+                return notification
+        if page.next is None:
+            raise NotFound("No such notification.")
+        page_number += 1

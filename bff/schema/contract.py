@@ -196,7 +196,7 @@ class LifeContract(Contract):
     @strawberry.field(
         description="False when the back office has no details for this older product (C5)."
     )
-    async def details_available(self, info: Info) -> bool:
+    async def details_available(self, info: Info) -> bool | None:
         details = await self._details(info)
         return bool(details and details.details_available)
 
@@ -248,7 +248,7 @@ class LifeContract(Contract):
         after: Annotated[
             str | None, strawberry.argument(description="Cursor of the previous page's end.")
         ] = None,
-    ) -> TransactionConnection:
+    ) -> TransactionConnection | None:
         require_feature(info, "transactions")
         part = await transaction_slice(info, self.header.key, first, after)
         edges = [TransactionEdge(cursor=c, node=Transaction.of(t)) for t, c in part.items]
@@ -319,7 +319,7 @@ class NonLifeContract(Contract):
     @strawberry.field(
         description="False when the back office has no details for this older product (C5)."
     )
-    async def details_available(self, info: Info) -> bool:
+    async def details_available(self, info: Info) -> bool | None:
         details = await self._details(info)
         return bool(details and details.details_available)
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
 
+from bff.auth.principal import PrincipalKind
 from bff.context import Info
 from bff.domain import records
 from bff.domain.labels import label
@@ -105,7 +107,7 @@ class Customer(relay.Node):
         status: Annotated[
             ContractStatus | None, strawberry.argument(description="Only this status.")
         ] = None,
-    ) -> list[Contract]:
+    ) -> list[Contract] | None:
         mine = await viewer_contracts(info, self.party)
         return [
             contract_of(h, info)
@@ -115,7 +117,7 @@ class Customer(relay.Node):
         ]
 
     @strawberry.field(description="Contracts the customer holds that this app does not show (C3).")
-    async def not_shown_contracts(self, info: Info) -> list[NotShownContract]:
+    async def not_shown_contracts(self, info: Info) -> list[NotShownContract] | None:
         mine = await viewer_contracts(info, self.party)
         language = await viewer_language(info)
         return [
@@ -128,7 +130,7 @@ class Customer(relay.Node):
         ]
 
     @strawberry.field(description="Total wealth over the visible savings contracts (F1).")
-    async def total_wealth(self, info: Info) -> Wealth:
+    async def total_wealth(self, info: Info) -> Wealth | None:
         require_feature(info, "total_wealth")
         mine = await viewer_contracts(info, self.party)
         keys = [h.key for h in mine.visible if _line(h) in WEALTH_LINES]
@@ -146,7 +148,7 @@ class Customer(relay.Node):
         types: Annotated[
             list[DocumentType] | None, strawberry.argument(description="Only these kinds.")
         ] = None,
-    ) -> DocumentConnection:
+    ) -> DocumentConnection | None:
         items, has_next, total = document_page(await viewer_documents(info), first, after, types)
         edges = [DocumentEdge(cursor=c, node=Document.of(d)) for d, c in items]
         return DocumentConnection(
@@ -166,7 +168,7 @@ class Customer(relay.Node):
         unread_only: Annotated[
             bool, strawberry.argument(description="Only unread messages.")
         ] = False,
-    ) -> NotificationConnection:
+    ) -> NotificationConnection | None:
         items, has_next, unread = await notification_page(info, first, after, unread_only)
         edges = [NotificationEdge(cursor=c, node=Notification.of(n)) for n, c in items]
         return NotificationConnection(
@@ -178,7 +180,7 @@ class Customer(relay.Node):
         )
 
     @strawberry.field(description="Companies the customer acts for (A10).")
-    async def companies(self, info: Info) -> list[CompanyMandate]:
+    async def companies(self, info: Info) -> list[CompanyMandate] | None:
         require_feature(info, "company_view")
         mandates = await backend(info.context.loaders.mandates_by_party.load(self.party.id))
         language = await viewer_language(info)
@@ -200,7 +202,16 @@ class Customer(relay.Node):
 
 
 async def viewer_customer(info: Info) -> Customer:
-    party = await viewer_party(info)
+    principal = info.context.principal
+    if principal is not None and principal.kind is PrincipalKind.CUSTOMER and principal.subject:
+        # The contract list needs only the party id: ask the policy administration while
+        # the CRM answers (a failure here surfaces on the fields that need the contracts).
+        prefetch = info.context.loaders.contracts_by_party.load(principal.subject)
+        party, _ = await asyncio.gather(viewer_party(info), prefetch, return_exceptions=True)
+        if isinstance(party, BaseException):
+            raise party
+    else:
+        party = await viewer_party(info)
     await check_access(info, party)
     return Customer(key=party.id, party=party)
 

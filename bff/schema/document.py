@@ -12,7 +12,7 @@ from strawberry import relay
 from bff.context import Info
 from bff.domain import records
 from bff.domain.labels import label
-from bff.resolvers.documents import owned_document
+from bff.resolvers.documents import owned_document, owned_notification
 from bff.resolvers.language import viewer_language
 from bff.schema.common import DocumentType, NotificationCategory
 from bff.schema.transaction import PageInfo
@@ -103,6 +103,12 @@ class Notification(relay.Node):
     @classmethod
     def of(cls, record: records.Notification) -> Notification:
         return cls(key=record.id, record=record)
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        return [cls.of(await owned_notification(info, node_id)) for node_id in node_ids]
 
 
 @strawberry.type(description="A notification and its cursor.")

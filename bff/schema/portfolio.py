@@ -115,7 +115,7 @@ class BrokerPortfolio:
     @strawberry.field(description="The broker's customers.")
     async def customers(
         self, info: Info, first: First = None, after: After = None
-    ) -> PortfolioCustomerConnection:
+    ) -> PortfolioCustomerConnection | None:
         customers = await broker_portfolio(info)
         start = offset_of(CUSTOMERS, after)
         end = start + page_size(first)
@@ -144,7 +144,7 @@ class BrokerPortfolio:
         status: Annotated[
             ContractStatus | None, strawberry.argument(description="Only this status.")
         ] = None,
-    ) -> PortfolioContractConnection:
+    ) -> PortfolioContractConnection | None:
         contracts = sorted(
             (
                 c
@@ -178,5 +178,5 @@ class Company:
     viewer_role: MandateRole = strawberry.field(description="The viewer's role for it.")
 
     @strawberry.field(description="The company's contracts (company as policyholder).")
-    async def contracts(self, info: Info) -> list[Contract]:
+    async def contracts(self, info: Info) -> list[Contract] | None:
         return [contract_of(h, info) for h in await company_contracts(info, self.enterprise_number)]

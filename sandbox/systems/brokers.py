@@ -28,6 +28,7 @@ Errors: {"error": {"code": "...", "message": "..."}}.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -49,6 +50,7 @@ from sandbox.world import Broker, Contract, ContractRole, Family, Role, World
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_BATCH = 500
+WHOLE = re.compile(r"0*([0-9]{1,18})")  # ASCII digits only
 FAMILY_CODES = {Family.LIFE: "LIFE", Family.NONLIFE: "NON_LIFE"}
 
 _ERROR_CODES = {
@@ -82,10 +84,19 @@ def fsma_digits(value: str) -> str:
     return "0" + digits if len(digits) == 9 else digits
 
 
+def _whole(raw: str) -> int:
+    """A whole number in ASCII digits (int() alone also takes " 5", "+5", "5_0" or "٥");
+    ValueError otherwise, or past 18 significant digits."""
+    match = WHOLE.fullmatch(raw)
+    if match is None:
+        raise ValueError(raw)
+    return int(match.group(1))
+
+
 def _paging(request: Request) -> tuple[int, int]:
     try:
-        page = int(request.query_params.get("page", "1"))
-        size = int(request.query_params.get("size", str(DEFAULT_PAGE_SIZE)))
+        page = _whole(request.query_params.get("page", "1"))
+        size = _whole(request.query_params.get("size", str(DEFAULT_PAGE_SIZE)))
     except ValueError:
         raise _Refused(400, "INVALID_PAGING", "page and size must be whole numbers") from None
     if page < 1 or not 1 <= size <= MAX_PAGE_SIZE:

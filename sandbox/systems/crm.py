@@ -42,6 +42,7 @@ whatever was wrong.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime
 from http import HTTPStatus
@@ -77,6 +78,7 @@ from sandbox.world import (
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_BATCH = 500
+WHOLE = re.compile(r"0*([0-9]{1,18})")  # ASCII digits only
 PROBLEM_JSON = "application/problem+json"
 
 _ERROR_CODES = {
@@ -235,10 +237,19 @@ def _if_match(header: str, current: str) -> bool:
     return "*" in tags or current in tags
 
 
+def _whole(raw: str) -> int:
+    """A whole number in ASCII digits (int() alone also takes " 5", "+5", "5_0" or "٥");
+    ValueError otherwise, or past 18 significant digits."""
+    match = WHOLE.fullmatch(raw)
+    if match is None:
+        raise ValueError(raw)
+    return int(match.group(1))
+
+
 def _paging(request: Request) -> tuple[int, int]:
     try:
-        page = int(request.query_params.get("page", "1"))
-        size = int(request.query_params.get("size", str(DEFAULT_PAGE_SIZE)))
+        page = _whole(request.query_params.get("page", "1"))
+        size = _whole(request.query_params.get("size", str(DEFAULT_PAGE_SIZE)))
     except ValueError:
         raise _Problem(400, "INVALID_PAGING", "page and size must be whole numbers") from None
     if page < 1 or not 1 <= size <= MAX_PAGE_SIZE:

@@ -14,7 +14,8 @@
 Metadata: {"id", "documentType", "title", "issuedOn", "language", "policyNumber" | null,
 "partyId", "mimeType": "application/pdf", "sizeBytes"}; sizeBytes is the PDF's exact length.
 
-The store's own document type codes (`type=` takes one or several, comma separated):
+The store's own document type codes (`type=` takes one or several, comma separated; empty
+items are ignored, so `type=` and `type=,` mean every type):
 PRM_PROOF proof of premium payment, TAX_CERT tax certificate, ANN_STMT annual statement,
 POLICY policy conditions, GREEN_CARD insurance certificate, CLAIMS_HIST claims-history
 certificate.
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +59,7 @@ CODE_TYPES = {code: kind for kind, code in TYPE_CODES.items()}
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_BATCH = 500
+WHOLE = re.compile(r"0*([0-9]{1,18})")  # ASCII digits only
 
 _ERROR_CODES = {
     400: "BAD_REQUEST",
@@ -118,10 +121,19 @@ def printed_number(world: World, key: tuple[int, int]) -> str:
     return policy_number(world.products[contract.product].a509, contract.base, contract.suffix)
 
 
+def _whole(raw: str) -> int:
+    """A whole number in ASCII digits (int() alone also takes " 5", "+5", "5_0" or "٥");
+    ValueError otherwise, or past 18 significant digits."""
+    match = WHOLE.fullmatch(raw)
+    if match is None:
+        raise ValueError(raw)
+    return int(match.group(1))
+
+
 def _paging(request: Request) -> tuple[int, int]:
     try:
-        page = int(request.query_params.get("page", "1"))
-        size = int(request.query_params.get("size", str(DEFAULT_PAGE_SIZE)))
+        page = _whole(request.query_params.get("page", "1"))
+        size = _whole(request.query_params.get("size", str(DEFAULT_PAGE_SIZE)))
     except ValueError:
         raise _BadRequest("page and size must be whole numbers") from None
     if page < 1 or not 1 <= size <= MAX_PAGE_SIZE:
@@ -130,9 +142,13 @@ def _paging(request: Request) -> tuple[int, int]:
 
 
 def _types(raw: str | None) -> set[DocumentType] | None:
+    """The types asked for; None (every type) when no code is given, so `type=,` is no
+    filter rather than a filter that matches nothing."""
     if not raw:
         return None
     codes = [code.strip().upper() for code in raw.split(",") if code.strip()]
+    if not codes:
+        return None
     unknown = [code for code in codes if code not in CODE_TYPES]
     if unknown:
         raise _BadRequest(

@@ -58,8 +58,10 @@ from sandbox.systems.life_index import (
 )
 from sandbox.world import Fund
 
-NUMBER = re.compile(r"\d{7}-\d{2}")
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ASCII digits only: \d and str.isdigit also take "²" or "٣", which int() refuses or misreads
+NUMBER = re.compile(r"[0-9]{7}-[0-9]{2}")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+WHOLE = re.compile(r"0*([0-9]{1,18})")  # longer numbers are out of every range anyway
 MAX_BATCH = 200
 FUNDS_LIMIT = (50, 100)  # (default, max)
 NAVS_LIMIT = (1000, 1000)
@@ -104,9 +106,10 @@ def _int_param(request: Request, name: str, bounds: tuple[int, int]) -> int:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit():
+    if not re.fullmatch(r"[0-9]+", raw):
         raise _bad("INVALID_PARAMETER", f"{name} must be a whole number")
-    value = int(raw)
+    whole = WHOLE.fullmatch(raw)
+    value = int(whole.group(1)) if whole else maximum + 1
     if not 1 <= value <= maximum:
         raise _bad("INVALID_PARAMETER", f"{name} must be between 1 and {maximum}")
     return value

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -33,7 +34,7 @@ def decode(cursor: str | None, listing: str) -> int:
     except (binascii.Error, UnicodeError):
         raise CursorError("malformed cursor") from None
     owner, _, position = raw.rpartition("|")
-    if owner != listing or not position.isdigit():
+    if owner != listing or not re.fullmatch(r"[0-9]{1,9}", position):  # ASCII: not "²"
         raise CursorError("cursor does not belong to this listing")
     return int(position)
 

@@ -34,7 +34,9 @@ from starlette.routing import Route
 from sandbox.systems import SystemContext
 from sandbox.systems.nonlife_index import Police, garantie_json, index_policies, police_json
 
-NUMERO = re.compile(r"(?:0|[1-9]\d{0,6})\.\d{2}")
+# ASCII digits only: \d and str.isdigit also take "²" or "٣", which int() refuses or misreads
+NUMERO = re.compile(r"(?:0|[1-9][0-9]{0,6})\.[0-9]{2}")
+ENTIER = re.compile(r"0*([0-9]{1,18})")  # plus long : hors de toute borne
 MAX_LOT = 100
 LIMITE_DEFAULT = 20
 LIMITE_MAX = 50
@@ -81,9 +83,12 @@ def _int_param(request: Request, name: str, default: int, low: int, high: int | 
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit():
+    if not re.fullmatch(r"[0-9]+", raw):
         raise _bad("PARAMETRE_INVALIDE", f"{name} doit être un nombre entier")
-    value = int(raw)
+    entier = ENTIER.fullmatch(raw)
+    if entier is None:
+        raise _bad("PARAMETRE_INVALIDE", f"{name} est trop grand")
+    value = int(entier.group(1))
     if value < low or (high is not None and value > high):
         bound = f"entre {low} et {high}" if high is not None else f"au moins {low}"
         raise _bad("PARAMETRE_INVALIDE", f"{name} doit être {bound}")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import base64
 import importlib.util
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
@@ -563,3 +564,42 @@ def test_product_codes_of_the_catalogue() -> None:
         "death-cover": "DEATH",
         "guaranteed-income": "GINC",
     }
+
+
+# Unicode digits pass str.isdigit (and \d) but are no ASCII number: "²" made int() fail (a
+# 500), "٣" would have been read as 3. Every integer parameter takes ASCII digits only.
+NOT_ASCII_WHOLE = {
+    "superscript-two": "²",
+    "arabic-indic-three": "٣",
+    "fullwidth-five": "５",
+    "plus": "+5",
+    "space": " 5",
+    "underscore": "5_0",
+    "exponent": "1e2",
+    "5000-digits": "9" * 5000,
+}
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("value", NOT_ASCII_WHOLE.values(), ids=NOT_ASCII_WHOLE.keys())
+async def test_integer_parameters_take_ascii_digits_only(
+    client: httpx.AsyncClient, value: str
+) -> None:
+    for path, name in [
+        ("/funds", "limit"),
+        (f"/funds/{ISINS[0]}/navs", "limit"),
+        (f"/contracts/{STRATEGY}/reserve-history", "months"),
+        (f"/contracts/{STRATEGY}/transactions", "limit"),
+    ]:
+        _error(await client.get(path, params={name: value}), 400, "INVALID_PARAMETER")
+    leading_zeros = await client.get("/funds", params={"limit": "0" * 30 + "2"})
+    assert len(leading_zeros.json()["items"]) == 2
+
+
+@pytest.mark.anyio
+async def test_cursors_numbers_and_dates_take_ascii_digits_only(client: httpx.AsyncClient) -> None:
+    forged = base64.urlsafe_b64encode("funds|²".encode()).decode().rstrip("=")
+    _error(await client.get("/funds", params={"cursor": forged}), 400, "INVALID_CURSOR")
+    _error(await client.get("/contracts/١٢٣٤٥٦٧-٠١"), 400, "INVALID_CONTRACT_NUMBER")
+    path = f"/funds/{ISINS[0]}/navs"
+    _error(await client.get(path, params={"from": "２０２４-０１-０１"}), 400, "INVALID_PARAMETER")

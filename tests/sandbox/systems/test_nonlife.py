@@ -410,3 +410,33 @@ def test_product_codes_of_the_catalogue() -> None:
         "bicycle": "VELO",
         "hunting-liability": "RCCHAS",
     }
+
+
+# Unicode digits pass str.isdigit (and \d) but are no ASCII number: "²" made int() fail (a
+# 500), "٣" would have been read as 3. Every integer parameter takes ASCII digits only.
+NOT_ASCII_WHOLE = {
+    "superscript-two": "²",
+    "arabic-indic-three": "٣",
+    "fullwidth-five": "５",
+    "plus": "+5",
+    "space": " 5",
+    "underscore": "5_0",
+    "5000-digits": "9" * 5000,
+}
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("value", NOT_ASCII_WHOLE.values(), ids=NOT_ASCII_WHOLE.keys())
+async def test_integer_parameters_take_ascii_digits_only(
+    client: httpx.AsyncClient, value: str
+) -> None:
+    path = f"/polices/{HOME}/garanties"
+    for name in ("offset", "limite"):
+        _erreur(await client.get(path, params={name: value}), 400, "PARAMETRE_INVALIDE")
+    padded = await client.get(path, params={"offset": "0" * 30 + "50", "limite": "050"})
+    assert len(padded.json()["elements"]) == 3
+
+
+@pytest.mark.anyio
+async def test_numbers_take_ascii_digits_only(client: httpx.AsyncClient) -> None:
+    _erreur(await client.get("/polices/١٢٣٤٥٦٧.٠١"), 400, "NUMERO_INVALIDE")
