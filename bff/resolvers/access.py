@@ -125,7 +125,7 @@ async def owned_contract(info: Info, key: ContractKey) -> ContractHeader:
             and visible(context.profile, header, _all_roles(header))
         ):
             return header
-        raise NotFound("No such contract.")
+        raise NotFound()
     party = await viewer_party(info)
     await check_access(info, party)
     mine = await viewer_contracts(info, party)
@@ -138,4 +138,4 @@ async def owned_contract(info: Info, key: ContractKey) -> ContractHeader:
             for header in await company_contracts(info, mandate.enterprise_number):
                 if header.key == key:
                     return header
-    raise NotFound("No such contract.")
+    raise NotFound()

@@ -31,7 +31,7 @@ async def owned_document(info: Info, document_id: str) -> DocumentMeta:
     for document in await viewer_documents(info):
         if document.id == document_id:
             return document
-    raise NotFound("No such document.")
+    raise NotFound()
 
 
 def document_page(
@@ -93,5 +93,5 @@ async def owned_notification(info: Info, notification_id: str) -> Notification:
             if notification.id == notification_id:
                 return notification
         if page.next is None:
-            raise NotFound("No such notification.")
+            raise NotFound()
         page_number += 1

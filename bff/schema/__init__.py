@@ -3,13 +3,28 @@
 from functools import partial
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
+from strawberry.types import ExecutionContext
+from strawberry.utils.logging import StrawberryLogger
 
 from bff.schema.contract import LifeContract, NonLifeContract
 from bff.schema.errors import should_mask
 from bff.schema.query import Query
 
-schema = strawberry.Schema(
+
+class Schema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Expected errors (a client error, a backend outage) are answers, not incidents:
+        only unexpected ones are logged, with their traceback."""
+        for error in errors:
+            if should_mask(error):
+                StrawberryLogger.error(error, execution_context)
+
+
+schema = Schema(
     query=Query,
     types=[LifeContract, NonLifeContract],
     extensions=[partial(MaskErrors, should_mask_error=should_mask)],

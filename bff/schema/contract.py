@@ -105,11 +105,11 @@ async def contract_node(info: Info, node_id: str, expected: type[Contract]) -> C
     try:
         key = records.ContractKey.from_digits(node_id)
     except ValueError:
-        raise NotFound("No such contract.") from None
+        raise NotFound() from None
     header = await owned_contract(info, key)
     node = contract_of(header, info)
     if not isinstance(node, expected):
-        raise NotFound("No such contract.")
+        raise NotFound()
     return node
 
 

@@ -219,7 +219,7 @@ async def viewer_customer(info: Info) -> Customer:
 async def _viewer_node(info: Info, node_id: str) -> Customer:
     customer = await viewer_customer(info)
     if customer.party.id != node_id:
-        raise NotFound("No such customer.")
+        raise NotFound()
     return customer
 
 

@@ -29,7 +29,12 @@ class NoAccess(ClientError):
 
 
 class NotFound(ClientError):
+    """Unknown and foreign ids get this same answer, so an id's existence never leaks."""
+
     code = "NOT_FOUND"
+
+    def __init__(self) -> None:
+        super().__init__("Nothing was found for this id.")
 
 
 class FeatureNotAvailable(ClientError):

@@ -28,18 +28,19 @@ class Query:
     async def node(
         self,
         info: Info,
-        id: Annotated[relay.GlobalID, strawberry.argument(description="A global id.")],
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global id.")],
     ) -> relay.Node | None:
         try:
-            node_type = id.resolve_type(info)
-        except Exception:
-            raise NotFound("No such object.") from None
+            global_id = relay.GlobalID.from_id(id)
+            node_type = global_id.resolve_type(info)
+        except (relay.GlobalIDValueError, KeyError, ValueError):
+            raise NotFound() from None
         if node_type is None:
-            raise NotFound("No such object.")
-        found = node_type.resolve_nodes(info=info, node_ids=[id.node_id], required=False)
+            raise NotFound()
+        found = node_type.resolve_nodes(info=info, node_ids=[global_id.node_id], required=False)
         node = next(iter(await found if inspect.isawaitable(found) else found), None)
         if node is None:
-            raise NotFound("No such object.")
+            raise NotFound()
         return node
 
     @strawberry.field(description="A company the viewer acts for, chosen explicitly (A10).")
@@ -54,7 +55,7 @@ class Query:
         digits = "".join(ch for ch in enterprise_number if ch.isdigit()).rjust(10, "0")
         role, name = await company_mandate(info, digits)
         if role is None:
-            raise NotFound("No such company.")
+            raise NotFound()
         return Company(enterprise_number=digits, name=name, viewer_role=role)
 
     @strawberry.field(description="The portfolio of the broker software asking (C6).")

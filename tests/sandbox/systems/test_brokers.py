@@ -331,3 +331,29 @@ async def test_generated_world_portfolios_equal_the_brokers_contracts(
                 branch = "".join(c for c in a509 if c.isdigit())
                 expected.append(f"{branch}/{contract.base:07d}/{contract.suffix:02d}")
             assert numbers == sorted(expected)
+
+
+# Unicode digits pass str.isdigit but are no ASCII number; int() alone also took " 5", "+5",
+# "5_0" and read "٣" as 3. Paging takes ASCII digits only.
+NOT_ASCII_WHOLE = {
+    "superscript-two": "²",
+    "arabic-indic-three": "٣",
+    "fullwidth-five": "５",
+    "plus": "+5",
+    "space": " 5",
+    "underscore": "5_0",
+    "5000-digits": "9" * 5000,
+}
+
+
+@pytest.mark.parametrize("value", NOT_ASCII_WHOLE.values(), ids=NOT_ASCII_WHOLE.keys())
+async def test_paging_takes_ascii_digits_only(
+    brokers_client: httpx.AsyncClient, value: str
+) -> None:
+    for path in ["/brokers", f"/brokers/{MAIN}/portfolio"]:
+        for name in ("page", "size"):
+            answer = await brokers_client.get(path, params={name: value})
+            assert answer.status_code == 400, (path, name)
+            assert answer.json()["error"]["code"] == "INVALID_PAGING"
+    padded = await brokers_client.get("/brokers", params={"page": "01", "size": "0002"})
+    assert (padded.json()["page"], padded.json()["size"]) == (1, 2)

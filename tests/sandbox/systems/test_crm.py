@@ -799,3 +799,25 @@ async def test_a_wrong_method_is_a_405_listing_the_allowed_ones(crm: httpx.Async
     head = await crm.head("/parties/P0000001/contact")
     assert head.status_code == 200
     assert head.headers["etag"] == '"c-P0000001-1"'
+
+
+# Unicode digits pass str.isdigit but are no ASCII number; int() alone also took " 5", "+5",
+# "5_0" and read "٣" as 3. Paging takes ASCII digits only.
+NOT_ASCII_WHOLE = {
+    "superscript-two": "²",
+    "arabic-indic-three": "٣",
+    "fullwidth-five": "５",
+    "plus": "+5",
+    "space": " 5",
+    "underscore": "5_0",
+    "5000-digits": "9" * 5000,
+}
+
+
+@pytest.mark.parametrize("value", NOT_ASCII_WHOLE.values(), ids=NOT_ASCII_WHOLE.keys())
+async def test_paging_takes_ascii_digits_only(crm: httpx.AsyncClient, value: str) -> None:
+    path = "/parties/P0000001/notifications"
+    for name in ("page", "size"):
+        _problem(await crm.get(path, params={name: value}), 400, "INVALID_PAGING")
+    padded = (await crm.get(path, params={"page": "01", "size": "0002"})).json()
+    assert (padded["page"], padded["size"]) == (1, 2)

@@ -389,3 +389,43 @@ async def test_generated_world_documents_render_with_exact_sizes(docs_generated:
         number = f"{branch}{contract.base:07d}{contract.suffix:02d}"
         by_contract = await _walk(client, f"/contracts/{number}/documents", size=100)
         assert record.id in {i["id"] for i in by_contract}
+
+
+# Unicode digits pass str.isdigit but are no ASCII number; int() alone also took " 5", "+5",
+# "5_0" and read "٣" as 3. Paging takes ASCII digits only.
+NOT_ASCII_WHOLE = {
+    "superscript-two": "²",
+    "arabic-indic-three": "٣",
+    "fullwidth-five": "５",
+    "plus": "+5",
+    "space": " 5",
+    "underscore": "5_0",
+    "5000-digits": "9" * 5000,
+}
+
+
+@pytest.mark.parametrize("value", NOT_ASCII_WHOLE.values(), ids=NOT_ASCII_WHOLE.keys())
+async def test_paging_takes_ascii_digits_only(docs_client: httpx.AsyncClient, value: str) -> None:
+    for name in ("page", "size"):
+        for path in ("/parties/P0000001/documents", "/contracts/21001234507/documents"):
+            answer = await docs_client.get(path, params={name: value})
+            assert answer.status_code == 400, (path, name)
+            assert answer.json()["errorCode"] == "BAD_REQUEST"
+    padded = await docs_client.get("/parties/P0000001/documents", params={"size": "002"})
+    assert padded.json()["size"] == 2
+
+
+@pytest.mark.parametrize("raw", [",", " , ", ",,", ""])
+async def test_empty_type_items_mean_no_filter(docs_client: httpx.AsyncClient, raw: str) -> None:
+    path = "/parties/P0000001/documents"
+    everything = (await docs_client.get(path, params={"size": "100"})).json()
+    assert everything["totalItems"] > 1
+    listed = await docs_client.get(path, params={"size": "100", "type": raw})
+    assert listed.status_code == 200
+    assert listed.json() == everything
+    batch = await docs_client.post(
+        "/parties/documents/batch", json={"partyIds": ["P0000001"], "type": raw}
+    )
+    assert batch.json()["parties"]["P0000001"] == everything["items"]
+    policies = (await docs_client.get(path, params={"type": f"POLICY{raw}"})).json()["items"]
+    assert policies and {i["documentType"] for i in policies} == {"POLICY"}
