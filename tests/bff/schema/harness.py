@@ -25,8 +25,7 @@ from bff.schema import schema
 from bff.services import Backends
 from sandbox.control import Control, Controlled, Faults
 from sandbox.generate import build_world
-from sandbox.systems import SystemContext
-from sandbox.systems import brokers, crm, documents, life, nonlife, policy
+from sandbox.systems import SystemContext, brokers, crm, documents, life, nonlife, policy
 from sandbox.world import World
 
 MODULES = {
@@ -51,7 +50,7 @@ class Harness:
             app = module.create_app(SystemContext(self.world, name, base, {}))
             control = Control(system=name)
             self.controls[name] = control
-            wrapped = Controlled(app, control, getattr(module, "render_error"))
+            wrapped = Controlled(app, control, module.render_error)
             self.clients[name] = httpx.AsyncClient(
                 transport=httpx.ASGITransport(app=wrapped), base_url=base
             )
