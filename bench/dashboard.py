@@ -292,7 +292,7 @@ def measure(demo: Demo) -> dict[str, Any]:
             result[name] = total(counts)
             by_system[persona] = {s: sum(counts[s].values()) for s in SYSTEMS}
             by_endpoint[persona] = {s: e for s, e in counts.items() if e}
-            log(f"{persona}: {contracts} contracts, {result[name]} backend calls {by_system[persona]}")
+            log(f"{persona}: {contracts} contracts, {result[name]} calls {by_system[persona]}")
         result["calls_equal"] = len({result[n] for n in PERSONAS.values()}) == 1
         result["calls_by_system"] = by_system
 

@@ -8,6 +8,7 @@ import json
 import sys
 from datetime import date
 
+from sandbox.generate import REFERENCE_DAY
 from sandbox.runner import SYSTEM_NAMES, Options, PortError, serve
 
 
@@ -18,6 +19,16 @@ def _port_assignment(text: str) -> tuple[str, int]:
             f"expected NAME=PORT with NAME one of {', '.join(SYSTEM_NAMES)}"
         )
     return name, int(port)
+
+
+def _as_of(text: str) -> date:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected a date YYYY-MM-DD") from None
+    if day < REFERENCE_DAY:
+        raise argparse.ArgumentTypeError(f"must be {REFERENCE_DAY} or later")
+    return day
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
         help="fix one system's port (repeatable); the others take free ports",
     )
     run.add_argument("--seed", type=int, default=42, help="data generator seed (default 42)")
-    run.add_argument("--as-of", type=date.fromisoformat, default=None, help="the data's today")
+    run.add_argument("--as-of", type=_as_of, default=None, help="the data's today (>= 2024-01-01)")
     run.add_argument("--latency", choices=["realistic", "off"], default="realistic")
     personas = sub.add_parser("personas", help="list the named personas")
     personas.add_argument("--json", action="store_true")

@@ -13,6 +13,7 @@ from aiodataloader import DataLoader
 from bff.domain.records import (
     Allocation,
     Broker,
+    Company,
     CompanyMandate,
     ContractHeader,
     ContractKey,
@@ -60,6 +61,7 @@ class Loaders:
         b = backends
         self.party_by_id: BatchLoader[str, Party] = BatchLoader(b.crm.parties)
         self.mandates_by_party: EachLoader[str, list[CompanyMandate]] = EachLoader(b.crm.mandates)
+        self.company_by_number: EachLoader[str, Company | None] = EachLoader(b.crm.company)
         self.contracts_by_party: EachLoader[str, list[ContractHeader]] = EachLoader(
             b.policy.contracts_of_party
         )

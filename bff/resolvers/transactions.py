@@ -5,16 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bff.domain.records import ContractKey, Transaction
+from bff.adapters.errors import BackendError, BackendRejected
+from bff.domain.records import ContractKey, Page, Transaction
 from bff.domain.transactions import shown_transactions
 from bff.resolvers.guard import backend
 from bff.resolvers.paging import decode_cursor, encode_cursor, page_size
+from bff.schema.errors import InvalidArgument, as_client_error
 
 if TYPE_CHECKING:
     from bff.context import Info
 
 KIND = "tx"
 BACKEND_PAGE = 100
+NOT_A_CURSOR = "after is not a cursor of this list."
 
 
 @dataclass(frozen=True)
@@ -31,13 +34,10 @@ async def transaction_slice(
     start date, since everything after it is older."""
     size = page_size(first)
     profile = info.context.profile
-    position = decode_cursor(KIND, after) or {}
-    backend_cursor: str | None = position.get("c")
-    skip = int(position.get("i", 0))
+    backend_cursor, skip = _position(after)
     found: list[tuple[Transaction, str]] = []
-    life = info.context.backends.life
+    page = await _first_page(info, key, backend_cursor)
     while True:
-        page = await backend(life.transactions(key, backend_cursor, BACKEND_PAGE))
         for index, item in enumerate(page.items):
             if index < skip:
                 continue
@@ -51,3 +51,30 @@ async def transaction_slice(
         if page.next is None:
             return TransactionSlice(found, has_next=False)
         backend_cursor, skip = page.next, 0
+        page = await backend(info.context.backends.life.transactions(key, page.next, BACKEND_PAGE))
+
+
+def _position(after: str | None) -> tuple[str | None, int]:
+    """The platform's cursor and the index in its page that `after` names; anything else in
+    the cursor is the client's doing, a validation error."""
+    position = decode_cursor(KIND, after) or {}
+    backend_cursor = position.get("c")
+    skip = position.get("i", 0)
+    if backend_cursor is not None and not isinstance(backend_cursor, str):
+        raise InvalidArgument(NOT_A_CURSOR)
+    if isinstance(skip, bool) or not isinstance(skip, int) or skip < 0:
+        raise InvalidArgument(NOT_A_CURSOR)
+    return backend_cursor, skip
+
+
+async def _first_page(info: Info, key: ContractKey, cursor: str | None) -> Page[Transaction]:
+    """The platform refuses a cursor it did not make (or made for another listing) with a
+    400: when that cursor came from the client, it is the client's input that is wrong."""
+    try:
+        return await info.context.backends.life.transactions(key, cursor, BACKEND_PAGE)
+    except BackendRejected as exc:
+        if cursor is not None and exc.status == 400:
+            raise InvalidArgument(NOT_A_CURSOR) from None
+        raise as_client_error(exc) from None
+    except BackendError as exc:
+        raise as_client_error(exc) from None

@@ -123,11 +123,12 @@ def contract_of(header: records.ContractHeader, info: Info) -> Contract:
 @strawberry.type(description="A fund position of a contract: units, NAV and value (F2, F5).")
 class FundAllocation:
     position: strawberry.Private[FundPosition]
+    # Loaded by Reserve's one fund batch already: no further await per position.
+    found: strawberry.Private[records.Fund | None]
 
     @strawberry.field(description="The fund.")
-    async def fund(self, info: Info) -> Fund | None:
-        found = await backend(info.context.loaders.fund_by_isin.load(self.position.isin))
-        return Fund.of(found) if found else None
+    def fund(self) -> Fund | None:
+        return Fund.of(self.found) if self.found else None
 
     @strawberry.field(description="Number of units held.")
     def units(self) -> Decimal:
@@ -215,7 +216,10 @@ class LifeContract(Contract):
         return Reserve(
             amount=Money.of(details.reserve),
             date=details.reserve_date,
-            funds=[FundAllocation(position=p) for p in fund_positions(details, by_isin)],
+            funds=[
+                FundAllocation(position=p, found=by_isin.get(p.isin))
+                for p in fund_positions(details, by_isin)
+            ],
             guaranteed=Money.of(details.guaranteed_reserve) if details.guaranteed_reserve else None,
             guaranteed_rate=details.guaranteed_rate,
         )
@@ -255,8 +259,11 @@ class LifeContract(Contract):
         return TransactionConnection.of(edges, part.has_next)
 
     @strawberry.field(description="Beneficiaries (C4).")
-    def beneficiaries(self, info: Info) -> list[Beneficiary]:
+    async def beneficiaries(self, info: Info) -> list[Beneficiary] | None:
         require_feature(info, "beneficiaries")
+        # A contract listed for a party or a company carries only that one's roles: the
+        # beneficiaries come from the full contract (every role).
+        full = await backend(info.context.loaders.contract_by_key.load(self.header.key))
         kinds = {
             records.PartyRole.BENEFICIARY,
             records.PartyRole.BENEFICIARY_LIFE,
@@ -264,7 +271,7 @@ class LifeContract(Contract):
         }
         return [
             Beneficiary(name=p.name, clause=p.clause, share_percent=p.share_percent, role=p.role)
-            for p in self.header.parties
+            for p in (full or self.header).parties
             if p.role in kinds
         ]
 

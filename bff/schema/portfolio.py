@@ -59,9 +59,13 @@ class PortfolioCustomer:
 
     @strawberry.field(description="The customer's name.")
     async def name(self, info: Info) -> str | None:
+        loaders = info.context.loaders
         if self.record.party_id:
-            party = await backend(info.context.loaders.party_by_id.load(self.record.party_id))
+            party = await backend(loaders.party_by_id.load(self.record.party_id))
             return f"{party.first_name} {party.last_name}" if party else None
+        if self.record.enterprise_number:
+            company = await backend(loaders.company_by_number.load(self.record.enterprise_number))
+            return company.name if company else None
         return None
 
     @strawberry.field(description="The company's enterprise number, for a company.")

@@ -84,9 +84,7 @@ def test_a_backend_that_does_not_answer_is_named(sandbox: dict[str, str]) -> Non
     issuers = {"ITSME": sandbox["itsme"], "EID": sandbox["eid"], "BROKER": sandbox["broker_idp"]}
     done = run_serve(serve_env(urls, issuers, free_port()))
     assert done.returncode == 1
-    assert done.stderr.strip() == (
-        f"bff: nonlife at {dead}/ does not answer (connection failed)"
-    )
+    assert done.stderr.strip() == (f"bff: nonlife at {dead}/ does not answer (connection failed)")
 
 
 def test_serve_answers_health_and_readiness(sandbox: dict[str, str]) -> None:

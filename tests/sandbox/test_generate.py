@@ -50,7 +50,7 @@ def test_other_seed_default_day_and_build_time(world: World) -> None:
     assert other.as_of == date.today()
     assert other != world
     assert set(other.personas) == set(world.personas)
-    # about 0.8 s of CPU; this guard only catches gross regressions
+    # about 0.9 s of CPU; this guard only catches gross regressions
     assert elapsed < 3.0
 
 
