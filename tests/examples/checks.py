@@ -155,7 +155,7 @@ def check_funds(case: Case, funds: list[Json], contract: Contract) -> None:
     the contract's fund value."""
     expected = {p.fund.isin: p for p in rules.positions(case.world, contract)}
     by_name = {p.fund.name: p for p in expected.values()}
-    values = [money(f["value"]) for f in funds]
+    values = [Decimal(f["value"]["amount"]) for f in funds]
     assert values == sorted(values, reverse=True)
     total = sum(p.value for p in expected.values())
     assert len(funds) == len(expected)
