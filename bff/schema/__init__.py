@@ -4,7 +4,7 @@ from functools import partial
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors
+from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 from strawberry.utils.logging import StrawberryLogger
 
@@ -27,5 +27,11 @@ class Schema(strawberry.Schema):
 schema = Schema(
     query=Query,
     types=[LifeContract, NonLifeContract],
-    extensions=[partial(MaskErrors, should_mask_error=should_mask)],
+    extensions=[
+        partial(MaskErrors, should_mask_error=should_mask),
+        # The frontends send the same few operations: parse and validate each text once
+        # (bounded LRU, keyed by the query text; validation depends on nothing else).
+        partial(ParserCache, maxsize=256),
+        partial(ValidationCache, maxsize=256),
+    ],
 )

@@ -11,11 +11,7 @@ from strawberry import relay
 from bff.context import Info
 from bff.domain import records
 from bff.resolvers.brokers import brokers_by_fsma
-from bff.schema.common import Address
-
-
-def format_enterprise_number(digits: str) -> str:
-    return f"{digits[:4]}.{digits[4:7]}.{digits[7:]}"
+from bff.schema.common import Address, format_enterprise_number
 
 
 @strawberry.type(description="An insurance broker, the customer's main contact (C7).")

@@ -40,6 +40,11 @@ for _enum, _name, _description in (
     strawberry.enum(_enum, name=_name, description=_description)
 
 
+def format_enterprise_number(digits: str) -> str:
+    """Enterprise (and FSMA) numbers as printed: 0xxx.xxx.xxx."""
+    return f"{digits[:4]}.{digits[4:7]}.{digits[7:]}" if len(digits) == 10 else digits
+
+
 @strawberry.type(description="An amount of money: a decimal string and its currency (F7).")
 class Money:
     amount: Decimal = strawberry.field(description="The amount, as a decimal string.")

@@ -32,6 +32,7 @@ from bff.schema.common import (
     MandateRole,
     Money,
     ProductLine,
+    format_enterprise_number,
 )
 from bff.schema.contract import Contract, contract_of
 from bff.schema.document import (
@@ -186,7 +187,7 @@ class Customer(relay.Node):
         language = await viewer_language(info)
         return [
             CompanyMandate(
-                enterprise_number=m.enterprise_number,
+                enterprise_number=format_enterprise_number(m.enterprise_number),
                 name=m.name,
                 role=m.role,
                 role_label=label(m.role, language),

@@ -17,7 +17,7 @@ from bff.resolvers.language import viewer_language
 from bff.resolvers.paging import encode_cursor, offset_of, page_size
 from bff.resolvers.portfolio import broker_portfolio
 from bff.schema.broker import Broker
-from bff.schema.common import ContractStatus, MandateRole, ProductLine
+from bff.schema.common import ContractStatus, MandateRole, ProductLine, format_enterprise_number
 from bff.schema.contract import Contract, contract_of
 from bff.schema.transaction import PageInfo
 
@@ -70,7 +70,8 @@ class PortfolioCustomer:
 
     @strawberry.field(description="The company's enterprise number, for a company.")
     def enterprise_number(self) -> str | None:
-        return self.record.enterprise_number
+        number = self.record.enterprise_number
+        return format_enterprise_number(number) if number else None
 
     @strawberry.field(description="Whether the customer is a company.")
     def is_company(self) -> bool:
@@ -177,10 +178,14 @@ class BrokerPortfolio:
 
 @strawberry.type(description="A company the viewer acts for, and its contracts (A10).")
 class Company:
-    enterprise_number: str = strawberry.field(description="The company's enterprise number.")
+    digits: strawberry.Private[str]
     name: str = strawberry.field(description="The company's name.")
     viewer_role: MandateRole = strawberry.field(description="The viewer's role for it.")
 
     @strawberry.field(description="The company's contracts (company as policyholder).")
     async def contracts(self, info: Info) -> list[Contract] | None:
-        return [contract_of(h, info) for h in await company_contracts(info, self.enterprise_number)]
+        return [contract_of(h, info) for h in await company_contracts(info, self.digits)]
+
+    @strawberry.field(description="The company's enterprise number.")
+    def enterprise_number(self) -> str:
+        return format_enterprise_number(self.digits)

@@ -56,7 +56,7 @@ class Query:
         role, name = await company_mandate(info, digits)
         if role is None:
             raise NotFound()
-        return Company(enterprise_number=digits, name=name, viewer_role=role)
+        return Company(digits=digits, name=name, viewer_role=role)
 
     @strawberry.field(description="The portfolio of the broker software asking (C6).")
     def broker_portfolio(self, info: Info) -> BrokerPortfolio | None:
