@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import subprocess
 import sys
+
+import uvloop
 
 from bff.listen import ListenError
 
@@ -91,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
             latency=args.latency,
         )
         try:
-            asyncio.run(run(options))
+            uvloop.run(run(options))
         except (DemoError, ListenError) as exc:
             return _fail(str(exc))
         except KeyboardInterrupt:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from typing import TypeAlias
 
@@ -26,6 +27,7 @@ class Context:
     backends: Backends
     profiles: dict[str, FrontendProfile]
     today: date = field(default_factory=date.today)
+    party_language: Language | None = None  # the viewer's own, once their party is loaded
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
@@ -39,10 +41,16 @@ class Context:
         assert self.principal is not None
         return self.profiles[self.principal.profile.value]
 
-    @property
+    @cached_property
     def requested_language(self) -> Language | None:
         """S3: a frontend may ask for another language than the viewer's own."""
         return parse_accept_language(self.request.headers.get("accept-language"))
+
+    @property
+    def language(self) -> Language:
+        """S3: labels follow the viewer's correspondence language unless the frontend asks
+        for another; brokers and callers without a party get Dutch unless they ask."""
+        return self.requested_language or self.party_language or Language.NL
 
 
 Info: TypeAlias = strawberry.Info[Context, None]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from datetime import date
+
+import uvloop
 
 from sandbox.generate import REFERENCE_DAY
 from sandbox.runner import SYSTEM_NAMES, Options, PortError, serve
@@ -77,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         latency=args.latency,
     )
     try:
-        asyncio.run(serve(options))
+        uvloop.run(serve(options))
     except PortError as exc:
         print(f"sandbox: {exc}", file=sys.stderr)
         return 2

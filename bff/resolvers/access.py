@@ -57,6 +57,7 @@ async def viewer_party(info: Info) -> Party:
     party = await backend(info.context.loaders.party_by_id.load(principal.subject))
     if party is None:
         raise NoAccess("This login is not linked to a customer.", reason="NOT_A_CUSTOMER")
+    info.context.party_language = party.language
     return party
 
 

@@ -18,7 +18,6 @@ from bff.domain.products import product_line
 from bff.domain.wealth import FundPosition, fund_positions, strategy
 from bff.resolvers.access import owned_contract, require_feature
 from bff.resolvers.guard import backend
-from bff.resolvers.language import viewer_language
 from bff.resolvers.transactions import transaction_slice
 from bff.schema.broker import Broker
 from bff.schema.common import (
@@ -54,16 +53,16 @@ class Contract(relay.Node):
         return product_line(self.header.product)
 
     @strawberry.field(description="The kind of product, in words (S3).")
-    async def product_line_label(self, info: Info) -> str:
-        return label(product_line(self.header.product), await viewer_language(info))
+    def product_line_label(self, info: Info) -> str:
+        return label(product_line(self.header.product), info.context.language)
 
     @strawberry.field(description="Life-cycle status.")
     def status(self) -> ContractStatus:
         return self.header.status
 
     @strawberry.field(description="Life-cycle status, in words (S3).")
-    async def status_label(self, info: Info) -> str:
-        return label(self.header.status, await viewer_language(info))
+    def status_label(self, info: Info) -> str:
+        return label(self.header.status, info.context.language)
 
     @strawberry.field(description="Date the contract took effect.")
     def start_date(self) -> date:
@@ -336,7 +335,7 @@ class NonLifeContract(Contract):
         details = await self._details(info)
         if details is None or not details.details_available:
             return None
-        language = await viewer_language(info)
+        language = info.context.language
         return [
             Coverage(
                 guarantee=c.guarantee,

@@ -24,7 +24,6 @@ from bff.resolvers.access import (
 )
 from bff.resolvers.documents import document_page, notification_page, viewer_documents
 from bff.resolvers.guard import backend
-from bff.resolvers.language import viewer_language
 from bff.schema.common import (
     ContractStatus,
     DocumentType,
@@ -120,7 +119,7 @@ class Customer(relay.Node):
     @strawberry.field(description="Contracts the customer holds that this app does not show (C3).")
     async def not_shown_contracts(self, info: Info) -> list[NotShownContract] | None:
         mine = await viewer_contracts(info, self.party)
-        language = await viewer_language(info)
+        language = info.context.language
         return [
             NotShownContract(
                 number=n.number,
@@ -184,7 +183,7 @@ class Customer(relay.Node):
     async def companies(self, info: Info) -> list[CompanyMandate] | None:
         require_feature(info, "company_view")
         mandates = await backend(info.context.loaders.mandates_by_party.load(self.party.id))
-        language = await viewer_language(info)
+        language = info.context.language
         return [
             CompanyMandate(
                 enterprise_number=format_enterprise_number(m.enterprise_number),

@@ -13,7 +13,6 @@ from bff.context import Info
 from bff.domain import records
 from bff.domain.labels import label
 from bff.resolvers.documents import owned_document, owned_notification
-from bff.resolvers.language import viewer_language
 from bff.schema.common import DocumentType, NotificationCategory
 from bff.schema.transaction import PageInfo
 
@@ -28,8 +27,8 @@ class Document(relay.Node):
         return self.record.type
 
     @strawberry.field(description="The kind of document, in words (S3).")
-    async def type_label(self, info: Info) -> str:
-        return label(self.record.type, await viewer_language(info))
+    def type_label(self, info: Info) -> str:
+        return label(self.record.type, info.context.language)
 
     @strawberry.field(description="Title.")
     def title(self) -> str:
@@ -81,8 +80,8 @@ class Notification(relay.Node):
         return self.record.category
 
     @strawberry.field(description="What the message is about, in words (S3).")
-    async def category_label(self, info: Info) -> str:
-        return label(self.record.category, await viewer_language(info))
+    def category_label(self, info: Info) -> str:
+        return label(self.record.category, info.context.language)
 
     @strawberry.field(description="Title.")
     def title(self) -> str:

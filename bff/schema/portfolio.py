@@ -13,7 +13,6 @@ from bff.domain.labels import label
 from bff.domain.products import product_line as line_of
 from bff.resolvers.access import company_contracts
 from bff.resolvers.guard import backend
-from bff.resolvers.language import viewer_language
 from bff.resolvers.paging import encode_cursor, offset_of, page_size
 from bff.resolvers.portfolio import broker_portfolio
 from bff.schema.broker import Broker
@@ -49,8 +48,8 @@ class PortfolioContract:
         return self.record.status
 
     @strawberry.field(description="Life-cycle status, in words.")
-    async def status_label(self, info: Info) -> str:
-        return label(self.record.status, await viewer_language(info))
+    def status_label(self, info: Info) -> str:
+        return label(self.record.status, info.context.language)
 
 
 @strawberry.type(description="A customer of the broker: a person or a company.")

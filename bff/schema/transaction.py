@@ -9,7 +9,6 @@ import strawberry
 from bff.context import Info
 from bff.domain import records
 from bff.domain.labels import label
-from bff.resolvers.language import viewer_language
 from bff.schema.common import Money, TransactionType
 
 
@@ -36,8 +35,8 @@ class Transaction:
         return self.record.type
 
     @strawberry.field(description="What the transaction did, in words (S3).")
-    async def type_label(self, info: Info) -> str:
-        return label(self.record.type, await viewer_language(info))
+    def type_label(self, info: Info) -> str:
+        return label(self.record.type, info.context.language)
 
     @strawberry.field(description="Amount (always positive; the type says which way).")
     def amount(self) -> Money:
