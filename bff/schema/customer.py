@@ -24,6 +24,7 @@ from bff.resolvers.access import (
 )
 from bff.resolvers.documents import document_page, notification_page, viewer_documents
 from bff.resolvers.guard import backend
+from bff.resolvers.prefetch import prefetch_contract_details
 from bff.schema.common import (
     ContractStatus,
     DocumentType,
@@ -109,12 +110,14 @@ class Customer(relay.Node):
         ] = None,
     ) -> list[Contract] | None:
         mine = await viewer_contracts(info, self.party)
-        return [
-            contract_of(h, info)
+        chosen = [
+            h
             for h in mine.visible
             if (product_line is None or _line(h) == product_line)
             and (status is None or h.status == status)
         ]
+        await prefetch_contract_details(info, chosen)
+        return [contract_of(h, info) for h in chosen]
 
     @strawberry.field(description="Contracts the customer holds that this app does not show (C3).")
     async def not_shown_contracts(self, info: Info) -> list[NotShownContract] | None:
