@@ -8,7 +8,7 @@ from bff.domain.documents import shown_documents
 from bff.domain.records import DocumentMeta, DocumentType, Notification
 from bff.resolvers.access import check_access, require_feature, viewer_party
 from bff.resolvers.guard import backend
-from bff.resolvers.paging import encode_cursor, offset_of, page_size
+from bff.resolvers.paging import encode_cursor, offset_of, page_size, window
 from bff.schema.errors import NotFound
 
 if TYPE_CHECKING:
@@ -41,12 +41,8 @@ def document_page(
     types: list[DocumentType] | None,
 ) -> tuple[list[tuple[DocumentMeta, str]], bool, int]:
     chosen = [d for d in documents if not types or d.type in types]
-    start = offset_of(DOCUMENTS, after)
-    end = start + page_size(first)
-    items = [
-        (d, encode_cursor(DOCUMENTS, {"o": start + i + 1})) for i, d in enumerate(chosen[start:end])
-    ]
-    return items, end < len(chosen), len(chosen)
+    items, has_next = window(DOCUMENTS, chosen, first, after)
+    return items, has_next, len(chosen)
 
 
 async def notification_page(

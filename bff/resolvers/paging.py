@@ -5,9 +5,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from bff.schema.errors import InvalidArgument
+
+T = TypeVar("T")
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -40,6 +43,19 @@ def decode_cursor(kind: str, cursor: str | None) -> dict[str, Any] | None:
     if not isinstance(position, dict) or position.get("k") != kind:
         raise InvalidArgument("after is not a cursor of this list.")
     return position
+
+
+def window(
+    kind: str, items: Sequence[T], first: int | None, after: str | None
+) -> tuple[list[tuple[T, str]], bool]:
+    """A page of an in-memory list: the items after `after`, each with its own cursor, and
+    whether more follow."""
+    start = offset_of(kind, after)
+    end = start + page_size(first)
+    page = [
+        (item, encode_cursor(kind, {"o": start + i + 1})) for i, item in enumerate(items[start:end])
+    ]
+    return page, end < len(items)
 
 
 def offset_of(kind: str, cursor: str | None) -> int:

@@ -13,7 +13,7 @@ from bff.domain.labels import label
 from bff.domain.products import product_line as line_of
 from bff.resolvers.access import company_contracts
 from bff.resolvers.guard import backend
-from bff.resolvers.paging import encode_cursor, offset_of, page_size
+from bff.resolvers.paging import window
 from bff.resolvers.portfolio import broker_portfolio
 from bff.schema.broker import Broker
 from bff.schema.common import ContractStatus, MandateRole, ProductLine, format_enterprise_number
@@ -121,18 +121,14 @@ class BrokerPortfolio:
         self, info: Info, first: First = None, after: After = None
     ) -> PortfolioCustomerConnection | None:
         customers = await broker_portfolio(info)
-        start = offset_of(CUSTOMERS, after)
-        end = start + page_size(first)
+        page, has_next = window(CUSTOMERS, customers, first, after)
         edges = [
-            PortfolioCustomerEdge(
-                cursor=encode_cursor(CUSTOMERS, {"o": start + i + 1}),
-                node=PortfolioCustomer(record=c),
-            )
-            for i, c in enumerate(customers[start:end])
+            PortfolioCustomerEdge(cursor=cursor, node=PortfolioCustomer(record=c))
+            for c, cursor in page
         ]
         return PortfolioCustomerConnection(
             edges=edges,
-            page_info=PageInfo.after([e.cursor for e in edges], end < len(customers)),
+            page_info=PageInfo.after([e.cursor for e in edges], has_next),
             total_count=len(customers),
         )
 
@@ -159,18 +155,14 @@ class BrokerPortfolio:
             ),
             key=lambda c: c.key,
         )
-        start = offset_of(CONTRACTS, after)
-        end = start + page_size(first)
+        page, has_next = window(CONTRACTS, contracts, first, after)
         edges = [
-            PortfolioContractEdge(
-                cursor=encode_cursor(CONTRACTS, {"o": start + i + 1}),
-                node=PortfolioContract(record=c),
-            )
-            for i, c in enumerate(contracts[start:end])
+            PortfolioContractEdge(cursor=cursor, node=PortfolioContract(record=c))
+            for c, cursor in page
         ]
         return PortfolioContractConnection(
             edges=edges,
-            page_info=PageInfo.after([e.cursor for e in edges], end < len(contracts)),
+            page_info=PageInfo.after([e.cursor for e in edges], has_next),
             total_count=len(contracts),
         )
 
