@@ -31,6 +31,7 @@ class ViewerContracts:
 def require_feature(info: Info, feature: str) -> None:
     """A profile's features are configuration (bff/profiles.toml), e.g. D1: no contract
     documents in the mobile app."""
+    require_principal(info)
     if feature not in info.context.profile.features:
         raise FeatureNotAvailable(f"This is not available in this app ({feature}).")
 

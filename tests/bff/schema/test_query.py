@@ -333,3 +333,18 @@ async def test_funds_and_brokers_are_public_reference_nodes(harness: Harness) ->
     )
     assert body["data"]["node"]["isin"] == isin
     assert body["data"]["node"]["riskClass"] == world.funds[isin].sri_on(world.as_of)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '{ company(enterpriseNumber: "0403.019.261") { name } }',
+        "{ brokerPortfolio { customers { totalCount } } }",
+        '{ node(id: "RnVuZDpYWDAwMDAwMDAwMDA=") { id } }',
+    ],
+)
+async def test_anonymous_callers_are_unauthenticated_on_every_entry_point(
+    harness: Harness, query: str
+) -> None:
+    body = await harness.run(query, None)
+    assert codes(body) == ["UNAUTHENTICATED"]
