@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
+import ssl
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,7 +15,7 @@ import httpx
 from redis.asyncio import Redis
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -25,6 +27,7 @@ from bff.adapters.life import LifeAdapter
 from bff.adapters.nonlife import NonLifeAdapter
 from bff.adapters.policy import PolicyAdapter
 from bff.auth.broker_tokens import BrokerTokenValidator
+from bff.auth.csrf import browser_middleware, graphiql_html
 from bff.auth.errors import AuthError
 from bff.auth.flows import MemoryFlowStore
 from bff.auth.keys import load_key_set
@@ -32,7 +35,9 @@ from bff.auth.login import SessionOpener
 from bff.auth.principal import Assurance, AuthMethod, Principal, PrincipalKind, Profile
 from bff.auth.redis_sessions import RedisSessionStore
 from bff.auth.routes import SESSION_COOKIE, auth_routes
+from bff.auth.session_routes import session_routes
 from bff.auth.sessions import MemorySessionStore, SessionStore
+from bff.auth.sms_routes import sms_routes
 from bff.context import Context
 from bff.domain.profiles import FrontendProfile, load_profiles
 from bff.health import probe_all, readiness_targets
@@ -63,11 +68,19 @@ class Runtime:
             await self.redis.aclose()
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One verifying TLS context for all clients: loading the CA store takes ~70 ms a time."""
+    return ssl.create_default_context()
+
+
 def backend_clients(settings: Settings) -> dict[str, httpx.AsyncClient]:
     timeout = httpx.Timeout(settings.backend_timeout_s, connect=settings.backend_connect_timeout_s)
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
     return {
-        name: httpx.AsyncClient(base_url=settings.backend_url(name), timeout=timeout, limits=limits)
+        name: httpx.AsyncClient(
+            base_url=settings.backend_url(name), timeout=timeout, limits=limits, verify=_tls()
+        )
         for name in BACKENDS
     }
 
@@ -102,6 +115,10 @@ async def authenticate(request: Request | WebSocket, runtime: Runtime) -> Princi
 
 
 class GraphQLApp(GraphQL[Context, None]):
+    async def render_graphql_ide(self, request: Request) -> Response:
+        runtime: Runtime = request.app.state.runtime
+        return HTMLResponse(graphiql_html(self.graphql_ide_html, runtime.settings.csrf_header))
+
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
@@ -131,7 +148,7 @@ async def readyz(request: Request) -> Response:
 
 def create_app(settings: Settings) -> Starlette:
     clients = backend_clients(settings)
-    identity_http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=3.0))
+    identity_http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=3.0), verify=_tls())
     backends = Backends(
         policy=PolicyAdapter(clients["policy"]),
         life=LifeAdapter(clients["life"]),
@@ -168,11 +185,18 @@ def create_app(settings: Settings) -> Starlette:
 
     ide: Literal["graphiql"] | None = "graphiql" if settings.environment != "production" else None
     routes = [
-        Route("/graphql", GraphQLApp(schema, graphql_ide=ide), methods=["GET", "POST"]),
+        # POST only for operations (CSRF applies); GET serves GraphiQL, never an operation
+        Route(
+            "/graphql",
+            GraphQLApp(schema, graphql_ide=ide, allow_queries_via_get=False),
+            methods=["GET", "POST"],
+        ),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         *auth_routes(settings, keys, MemoryFlowStore(), opener, identity_http),
+        *sms_routes(backends.crm, opener),
+        *session_routes(sessions),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, middleware=browser_middleware(settings), lifespan=lifespan)
     app.state.runtime = runtime
     return app

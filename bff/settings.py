@@ -4,10 +4,11 @@ sandbox-only ones."""
 
 from __future__ import annotations
 
-from typing import Literal
+import json
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 BACKENDS = ("policy", "life", "nonlife", "documents", "brokers", "crm")
 
@@ -47,7 +48,32 @@ class Settings(BaseSettings):
     session_ttl_s: int = 8 * 3600
     session_idle_s: int = 30 * 60
 
+    # Browsers: cookie-authenticated POST/PUT/PATCH/DELETE must carry this header (any
+    # non-empty value, e.g. `X-BFF-CSRF: 1`), or get 403. Bearer requests need not.
+    csrf_header: str = "X-BFF-CSRF"
+    # Origins allowed to call with credentials (CORS), e.g. BFF_CORS_ALLOWED_ORIGINS=
+    # "https://zone.example.be,https://app.example.be" (or a JSON list). Default: none.
+    cors_allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
     redis_url: str = Field(default="", validation_alias="REDIS_URL")
+
+    @field_validator("cors_allowed_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
+
+    @field_validator("cors_allowed_origins")
+    @classmethod
+    def _exact_origins(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            if "*" in origin or not origin.startswith(("https://", "http://")):
+                raise ValueError("CORS origins are exact scheme://host[:port], no wildcard")
+        return [origin.rstrip("/") for origin in value]
 
     @property
     def origin(self) -> str:

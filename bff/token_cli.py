@@ -125,6 +125,70 @@ def _web_session(http: httpx.Client, bff: str, provider: str, persona_id: str) -
     raise TokenError("the BFF set no session cookie")
 
 
+def _sms_inbox(http: httpx.Client, crm: str, party_id: str) -> list[dict[str, Any]]:
+    answer = _json(http.get(f"{crm}/_sandbox/sms", params={"partyId": party_id}), "the CRM")
+    return list(answer["messages"])
+
+
+def _sms_login(http: httpx.Client, bff: str, itsme: str, persona: dict[str, Any]) -> str:
+    """Activation by letter on the first run, /auth/sms/start on later ones; the letter and
+    the SMS are read from the sandbox CRM, as the person reads their post and phone. When the
+    start sends no SMS (this BFF forgot the enrolment), a new letter is asked for."""
+    crm = str(_json(http.get(f"{itsme}/_sandbox/systems"), "the sandbox")["crm"]).rstrip("/")
+    party_id = str(persona["party_id"])
+    device = device_id_for(persona["id"]) if persona["profile"] == "mobile" else None
+    before = {(m["sentAt"], m["code"]) for m in _sms_inbox(http, crm, party_id)}
+    login_id = ""
+    if not _usable_letter(http, crm, party_id):
+        start = http.post(
+            f"{bff}/auth/sms/start", json={"customer_number": party_id, "device_id": device}
+        )
+        login_id = str(_json(start, "the BFF")["login_id"])
+    new = [m for m in _sms_inbox(http, crm, party_id) if (m["sentAt"], m["code"]) not in before]
+    if not new:
+        letter = _usable_letter(http, crm, party_id)
+        if letter is None:
+            requested = http.post(f"{crm}/activation/request", json={"partyId": party_id})
+            if requested.status_code != 202:
+                raise TokenError(f"the CRM sent no activation letter ({requested.status_code})")
+            letter = _usable_letter(http, crm, party_id)
+        person = _json(http.get(f"{crm}/parties/{party_id}"), "the CRM")
+        activate = http.post(
+            f"{bff}/auth/sms/activate",
+            json={
+                "activation_code": letter,
+                "birth_date": person["birthDate"],
+                "postcode": person["address"]["postcode"],
+                "device_id": device,
+            },
+        )
+        login_id = str(_json(activate, "the BFF")["login_id"])
+        new = _sms_inbox(http, crm, party_id)[:1]
+    if not new:
+        raise TokenError("no SMS arrived")
+    answer = _json(
+        http.post(
+            f"{bff}/auth/sms/verify",
+            json={
+                "login_id": login_id,
+                "code": new[0]["code"],
+                "profile": persona["profile"],
+                "device_id": device,
+            },
+        ),
+        "the BFF",
+    )
+    return str(answer["access_token"])
+
+
+def _usable_letter(http: httpx.Client, crm: str, party_id: str) -> str | None:
+    letters = _json(http.get(f"{crm}/_sandbox/letters", params={"partyId": party_id}), "the CRM")
+    for letter in letters["letters"]:
+        if not letter["used"] and not letter["blocked"]:
+            return str(letter["code"])
+    return None
+
+
 def obtain_token(persona_id: str, bff_url: str) -> str:
     bff = bff_url.rstrip("/")
     with httpx.Client(timeout=20, follow_redirects=False) as http:
@@ -144,6 +208,8 @@ def obtain_token(persona_id: str, bff_url: str) -> str:
             if persona["kind"] == "broker":
                 return _broker_token(http, providers["broker"]["issuer"], persona)
             provider = persona["login"]
+            if provider == "sms":
+                return _sms_login(http, bff, providers["itsme"]["issuer"], persona)
             if provider not in ("itsme", "eid"):
                 raise TokenError(f"persona {persona_id!r} logs in by {provider}, not offered yet")
             if persona["profile"] == "mobile":

@@ -8,12 +8,18 @@ notification categories and mandate roles, page/size paging, and its batch limit
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Protocol
 
 import httpx
 
 from bff.adapters.batches import in_chunks
-from bff.adapters.errors import BackendNotFound, BackendProtocolError
+from bff.adapters.errors import (
+    BackendError,
+    BackendNotFound,
+    BackendProtocolError,
+    BackendRejected,
+)
 from bff.adapters.http import JsonReader, json_of, send
 from bff.adapters.numbers import enterprise_digits, enterprise_of_answer
 from bff.domain.records import (
@@ -54,6 +60,16 @@ class CrmPort(Protocol):
     async def mandates(self, party_id: str) -> list[CompanyMandate]: ...
 
     async def company(self, enterprise_number: str) -> Company | None: ...
+
+    async def verify_activation(self, code: str, birth_date: date, postcode: str) -> str | None: ...
+
+    async def send_otp(self, party_id: str) -> str: ...
+
+    async def verify_otp(self, otp_id: str, code: str) -> str | None: ...
+
+
+class NoMobileNumber(BackendError):
+    """The CRM knows no mobile number for the person, so no one-time code can be sent."""
 
 
 class CrmAdapter:
@@ -164,6 +180,72 @@ class CrmAdapter:
                 for item in data.objects("mandates")
             ),
         )
+
+    # activation codes (A5) and one-time SMS codes: the CRM checks them, we never keep them
+
+    async def verify_activation(self, code: str, birth_date: date, postcode: str) -> str | None:
+        """The party id when the activation code, birth date and postcode belong together and
+        the code is still usable (the CRM then spends it); None for every refusal (A5)."""
+        response = await send(
+            self.client,
+            SYSTEM,
+            "POST",
+            "/activation/verify",
+            json_body={"code": code, "birthDate": birth_date.isoformat(), "postcode": postcode},
+            allow=frozenset({200, 400}),
+        )
+        if response.status_code == 400:
+            _refusal(response, "activation", frozenset({"ACTIVATION_INVALID"}))
+            return None
+        return JsonReader(SYSTEM, json_of(SYSTEM, response), "activation").text("partyId")
+
+    async def send_otp(self, party_id: str) -> str:
+        """Send a one-time code to the person's mobile; the id to check it with. An unknown
+        person is `BackendNotFound`, one without a mobile number `NoMobileNumber`."""
+        response = await send(
+            self.client,
+            SYSTEM,
+            "POST",
+            "/otp",
+            json_body={"partyId": party_id},
+            allow=frozenset({201, 404, 409}),
+        )
+        if response.status_code == 404:
+            raise BackendNotFound(SYSTEM, "no such party")
+        if response.status_code == 409:
+            _refusal(response, "otp", frozenset({"NO_PHONE"}))
+            raise NoMobileNumber(SYSTEM, "no mobile number is known for the person")
+        return JsonReader(SYSTEM, json_of(SYSTEM, response), "otp").text("otpId")
+
+    async def verify_otp(self, otp_id: str, code: str) -> str | None:
+        """The party id when the code is right (the CRM then spends it); None when it is
+        wrong, expired, used, burnt by five wrong tries, or the id is unknown."""
+        response = await send(
+            self.client,
+            SYSTEM,
+            "POST",
+            "/otp/verify",
+            json_body={"otpId": otp_id, "code": code},
+            allow=frozenset({200, 400, 404}),
+        )
+        if response.status_code != 200:
+            _refusal(response, "otp", OTP_REFUSALS)
+            return None
+        return JsonReader(SYSTEM, json_of(SYSTEM, response), "otp").text("partyId")
+
+
+OTP_REFUSALS = frozenset({"OTP_NOT_FOUND", "OTP_INVALID", "OTP_EXPIRED", "OTP_USED", "OTP_BLOCKED"})
+
+
+def _refusal(response: httpx.Response, what: str, expected: frozenset[str]) -> None:
+    """A refusal the CRM documents is fine; any other 4xx is our bug (`BackendRejected`)."""
+    try:
+        code = response.json().get("code")
+    except (ValueError, AttributeError):
+        code = None
+    if code not in expected:
+        status = response.status_code
+        raise BackendRejected(SYSTEM, f"{what}: refused with {status}", status=status)
 
 
 def _segment(party_id: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bff.auth.permissions import SIGN_IN
 from bff.auth.principal import Principal, PrincipalKind
 from bff.domain.records import ContractHeader, ContractKey, MandateRole, Party, PartyRole
 from bff.domain.visibility import NotShown, mobile_access, split_visible, visible
@@ -39,7 +40,7 @@ def require_feature(info: Info, feature: str) -> None:
 def require_principal(info: Info) -> Principal:
     principal = info.context.principal
     if principal is None:
-        raise Unauthenticated("Sign in first.")
+        raise Unauthenticated(SIGN_IN)
     return principal
 
 

@@ -8,6 +8,7 @@ from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 from strawberry.utils.logging import StrawberryLogger
 
+from bff.schema.anonymous import AnonymousIntrospection
 from bff.schema.contract import LifeContract, NonLifeContract
 from bff.schema.errors import should_mask
 from bff.schema.query import Query
@@ -28,6 +29,7 @@ schema = Schema(
     query=Query,
     types=[LifeContract, NonLifeContract],
     extensions=[
+        AnonymousIntrospection,
         partial(MaskErrors, should_mask_error=should_mask),
         # The frontends send the same few operations: parse and validate each text once
         # (bounded LRU, keyed by the query text; validation depends on nothing else).

@@ -45,6 +45,26 @@ def format_enterprise_number(digits: str) -> str:
     return f"{digits[:4]}.{digits[4:7]}.{digits[7:]}" if len(digits) == 10 else digits
 
 
+def format_national_number(digits: str) -> str:
+    """A Belgian national register number as printed: YY.MM.DD-SSS.CC."""
+    if len(digits) != 11 or not digits.isdigit():
+        return "***"
+    return f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}-{digits[6:9]}.{digits[9:]}"
+
+
+def mask_national_number(digits: str) -> str:
+    """What brokers (C6) and sessions below level high see: the birth date part only."""
+    if len(digits) != 11 or not digits.isdigit():
+        return "***"
+    return f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}-***.**"
+
+
+def format_iban(iban: str) -> str:
+    """An IBAN as printed: groups of four, e.g. BE68 5390 0754 7034."""
+    compact = iban.replace(" ", "").upper()
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
 @strawberry.type(description="An amount of money: a decimal string and its currency (F7).")
 class Money:
     amount: Decimal = strawberry.field(description="The amount, as a decimal string.")

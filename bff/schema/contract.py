@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry import relay
 
+from bff.auth.permissions import HighAssurance
 from bff.context import Info
 from bff.domain import records
 from bff.domain.history import reserve_window
@@ -240,7 +241,10 @@ class LifeContract(Contract):
         edges = [TransactionEdge(cursor=c, node=Transaction.of(t)) for t, c in part.items]
         return TransactionConnection.of(edges, part.has_next)
 
-    @strawberry.field(description="Beneficiaries (C4).")
+    @strawberry.field(
+        description="Beneficiaries (C4); needs level high (A2).",
+        permission_classes=[HighAssurance],
+    )
     async def beneficiaries(self, info: Info) -> list[Beneficiary] | None:
         require_feature(info, "beneficiaries")
         # A contract listed for a party or a company carries only that one's roles: the

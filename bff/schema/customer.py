@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry import relay
 
+from bff.auth.permissions import HighAssurance, is_high_self, principal_of
 from bff.auth.principal import PrincipalKind
 from bff.context import Info
 from bff.domain import records
@@ -26,6 +27,7 @@ from bff.resolvers.documents import document_page, notification_page, viewer_doc
 from bff.resolvers.guard import backend
 from bff.resolvers.prefetch import prefetch_contract_details
 from bff.schema.common import (
+    Address,
     ContractStatus,
     DocumentType,
     Language,
@@ -33,6 +35,9 @@ from bff.schema.common import (
     Money,
     ProductLine,
     format_enterprise_number,
+    format_iban,
+    format_national_number,
+    mask_national_number,
 )
 from bff.schema.contract import Contract, contract_of
 from bff.schema.document import (
@@ -77,6 +82,16 @@ class CompanyMandate:
     role_label: str = strawberry.field(description="The viewer's role, in words (S3).")
 
 
+@strawberry.type(description="How the customer can be reached, as the CRM holds it (S2).")
+class ContactDetails:
+    address: Address = strawberry.field(description="Postal address.")
+    email: str | None = strawberry.field(description="Personal e-mail address (A9).")
+    phone: str | None = strawberry.field(description="Phone number (E.164).")
+    version: str = strawberry.field(
+        description="Opaque version of these details; send it back with a change (S2)."
+    )
+
+
 @strawberry.type(description="A customer of the insurer.")
 class Customer(relay.Node):
     key: relay.NodeID[str]
@@ -97,6 +112,39 @@ class Customer(relay.Node):
     @strawberry.field(description="Correspondence language (S3).")
     def language(self) -> Language:
         return self.party.language
+
+    @strawberry.field(
+        description="National register number, YY.MM.DD-SSS.CC; masked (YY.MM.DD-***.**) "
+        "unless the viewer is this person signed in at level high (A2). Null when the "
+        "person has none (non-residents)."
+    )
+    def national_number(self, info: Info) -> str | None:
+        digits = self.party.national_number
+        if digits is None:
+            return None
+        if is_high_self(principal_of(info), self.party.id):
+            return format_national_number(digits)
+        return mask_national_number(digits)
+
+    @strawberry.field(
+        description="Bank account (IBAN, in groups of four); needs level high (A2).",
+        permission_classes=[HighAssurance],
+    )
+    def iban(self) -> str | None:
+        return format_iban(self.party.iban) if self.party.iban else None
+
+    @strawberry.field(
+        description="Address, e-mail and phone (S2); needs level high (A2).",
+        permission_classes=[HighAssurance],
+    )
+    def contact_details(self) -> ContactDetails | None:
+        party = self.party
+        return ContactDetails(
+            address=Address.of(party.address),
+            email=party.email,
+            phone=party.phone,
+            version=party.contact_version,
+        )
 
     @strawberry.field(description="The contracts this app shows the customer (C1, C3, A10).")
     async def contracts(

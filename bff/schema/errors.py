@@ -24,6 +24,13 @@ class Unauthenticated(ClientError):
     code = "UNAUTHENTICATED"
 
 
+class InsufficientAssurance(ClientError):
+    """A2: the session's level of assurance is below what the field needs; the frontend may
+    start a step-up (a new login with itsme or eID)."""
+
+    code = "INSUFFICIENT_ASSURANCE"
+
+
 class NoAccess(ClientError):
     code = "NO_ACCESS"
 

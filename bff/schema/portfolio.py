@@ -16,7 +16,13 @@ from bff.resolvers.guard import backend
 from bff.resolvers.paging import window
 from bff.resolvers.portfolio import broker_portfolio
 from bff.schema.broker import Broker
-from bff.schema.common import ContractStatus, MandateRole, ProductLine, format_enterprise_number
+from bff.schema.common import (
+    ContractStatus,
+    MandateRole,
+    ProductLine,
+    format_enterprise_number,
+    mask_national_number,
+)
 from bff.schema.contract import Contract, contract_of
 from bff.schema.transaction import PageInfo
 
@@ -66,6 +72,17 @@ class PortfolioCustomer:
             company = await backend(loaders.company_by_number.load(self.record.enterprise_number))
             return company.name if company else None
         return None
+
+    @strawberry.field(
+        description="A person's national register number, masked (YY.MM.DD-***.**) for "
+        "brokers (C6)."
+    )
+    async def national_number(self, info: Info) -> str | None:
+        if not self.record.party_id:
+            return None
+        party = await backend(info.context.loaders.party_by_id.load(self.record.party_id))
+        digits = party.national_number if party else None
+        return mask_national_number(digits) if digits else None
 
     @strawberry.field(description="The company's enterprise number, for a company.")
     def enterprise_number(self) -> str | None:

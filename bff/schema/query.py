@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+from bff.auth.permissions import IsAuthenticated, IsBroker, IsCustomer
 from bff.context import Info
 from bff.resolvers.access import company_mandate, require_broker, require_feature
 from bff.schema.customer import Customer, viewer_customer
@@ -17,13 +18,17 @@ from bff.schema.portfolio import BrokerPortfolio, Company
 
 @strawberry.type(description="Entry points of the insurance API.")
 class Query:
-    @strawberry.field(description="The signed-in customer (mobile app and web zone).")
+    @strawberry.field(
+        description="The signed-in customer (mobile app and web zone).",
+        permission_classes=[IsCustomer],
+    )
     async def viewer(self, info: Info) -> Customer | None:
         return await viewer_customer(info)
 
     @strawberry.field(
         description="Any object by its global id; NOT_FOUND when it does not "
-        "exist or is not yours (the same answer)."
+        "exist or is not yours (the same answer).",
+        permission_classes=[IsAuthenticated],
     )
     async def node(
         self,
@@ -43,7 +48,10 @@ class Query:
             raise NotFound()
         return node
 
-    @strawberry.field(description="A company the viewer acts for, chosen explicitly (A10).")
+    @strawberry.field(
+        description="A company the viewer acts for, chosen explicitly (A10).",
+        permission_classes=[IsCustomer],
+    )
     async def company(
         self,
         info: Info,
@@ -58,6 +66,9 @@ class Query:
             raise NotFound()
         return Company(digits=digits, name=name, viewer_role=role)
 
-    @strawberry.field(description="The portfolio of the broker software asking (C6).")
+    @strawberry.field(
+        description="The portfolio of the broker software asking (C6).",
+        permission_classes=[IsBroker],
+    )
     def broker_portfolio(self, info: Info) -> BrokerPortfolio | None:
         return BrokerPortfolio(fsma=require_broker(info))

@@ -282,7 +282,12 @@ def test_demo_keeps_sessions_in_redis_when_redis_url_is_set(redis_url: str) -> N
         client = redis.Redis.from_url(redis_url)
         try:
             keys = [key.decode() for key in client.scan_iter()]
-            values = b"".join(client.get(key) or b"" for key in keys)
+            values = b"".join(
+                b"".join(client.smembers(key))  # the owner and device indexes are sets
+                if client.type(key) == b"set"
+                else client.get(key) or b""
+                for key in keys
+            )
         finally:
             client.close()
     assert viewer is not None

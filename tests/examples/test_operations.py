@@ -54,7 +54,8 @@ class Client:
             self.credentials[persona] = obtain_token(persona, self.demo.bff)
         secret = self.credentials[persona]
         if self.world.personas[persona].profile is Profile.WEB:
-            return {"Cookie": f"{SESSION_COOKIE}={secret}"}
+            # a browser session: cookie-authenticated POSTs carry the CSRF header
+            return {"Cookie": f"{SESSION_COOKIE}={secret}", "X-BFF-CSRF": "1"}
         return {"Authorization": f"Bearer {secret}"}
 
     def execute(

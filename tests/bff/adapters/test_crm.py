@@ -17,7 +17,7 @@ import httpx
 import pytest
 import respx
 
-from bff.adapters.crm import BATCH_SIZE, CrmAdapter, CrmPort
+from bff.adapters.crm import BATCH_SIZE, CrmAdapter, CrmPort, NoMobileNumber
 from bff.adapters.errors import (
     BackendNotFound,
     BackendProtocolError,
@@ -1129,3 +1129,89 @@ async def test_company_unavailable(router: respx.MockRouter, crm: CrmAdapter) ->
     with pytest.raises(BackendUnavailable) as caught:
         await crm.company("0611703972")
     assert caught.value.retry_after_s == 600.0
+
+
+# activation codes (A5) and one-time SMS codes
+
+
+def crm_problem(status: int, code: str, **extra: Any) -> httpx.Response:
+    body = {"type": "about:blank", "title": "t", "status": status, "code": code, "detail": "d"}
+    return problem_answer(status, {**body, **extra})
+
+
+async def test_a5_a_valid_activation_names_the_party(
+    router: respx.MockRouter, crm: CrmAdapter
+) -> None:
+    route = router.post("/activation/verify").mock(
+        return_value=httpx.Response(200, json={"partyId": "P0000818"})
+    )
+    party = await crm.verify_activation("ABCD-EFGH-JKLM", date(1980, 5, 7), "6219 GX")
+    assert party == "P0000818"
+    sent = json.loads(route.calls.last.request.content)
+    assert sent == {"code": "ABCD-EFGH-JKLM", "birthDate": "1980-05-07", "postcode": "6219 GX"}
+
+
+async def test_a5_every_refused_activation_is_none(
+    router: respx.MockRouter, crm: CrmAdapter
+) -> None:
+    router.post("/activation/verify").mock(return_value=crm_problem(400, "ACTIVATION_INVALID"))
+    assert await crm.verify_activation("ABCD-EFGH-JKLM", date(1980, 5, 7), "1000") is None
+
+
+async def test_another_activation_error_is_our_bug(
+    router: respx.MockRouter, crm: CrmAdapter
+) -> None:
+    router.post("/activation/verify").mock(return_value=crm_problem(400, "INVALID_JSON"))
+    with pytest.raises(BackendRejected):
+        await crm.verify_activation("ABCD-EFGH-JKLM", date(1980, 5, 7), "1000")
+
+
+async def test_send_otp_returns_the_otp_id(router: respx.MockRouter, crm: CrmAdapter) -> None:
+    route = router.post("/otp").mock(
+        return_value=httpx.Response(201, json={"otpId": "o-1", "expiresIn": 300})
+    )
+    assert await crm.send_otp("P0000818") == "o-1"
+    assert json.loads(route.calls.last.request.content) == {"partyId": "P0000818"}
+
+
+async def test_send_otp_without_a_mobile_number(router: respx.MockRouter, crm: CrmAdapter) -> None:
+    router.post("/otp").mock(return_value=crm_problem(409, "NO_PHONE"))
+    with pytest.raises(NoMobileNumber):
+        await crm.send_otp("P0000003")
+
+
+async def test_send_otp_to_an_unknown_party(router: respx.MockRouter, crm: CrmAdapter) -> None:
+    router.post("/otp").mock(return_value=crm_problem(404, "PARTY_NOT_FOUND"))
+    with pytest.raises(BackendNotFound):
+        await crm.send_otp("P9999999")
+
+
+async def test_send_otp_during_an_outage(router: respx.MockRouter, crm: CrmAdapter) -> None:
+    router.post("/otp").mock(return_value=problem_answer(502, problem(502)))
+    with pytest.raises(BackendUnavailable):
+        await crm.send_otp("P0000818")
+
+
+async def test_a_right_otp_names_the_party(router: respx.MockRouter, crm: CrmAdapter) -> None:
+    route = router.post("/otp/verify").mock(
+        return_value=httpx.Response(200, json={"partyId": "P0000818"})
+    )
+    assert await crm.verify_otp("o-1", "123456") == "P0000818"
+    assert json.loads(route.calls.last.request.content) == {"otpId": "o-1", "code": "123456"}
+
+
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [
+        (400, "OTP_INVALID"),
+        (400, "OTP_EXPIRED"),
+        (400, "OTP_USED"),
+        (400, "OTP_BLOCKED"),
+        (404, "OTP_NOT_FOUND"),
+    ],
+)
+async def test_every_refused_otp_is_none(
+    router: respx.MockRouter, crm: CrmAdapter, status: int, code: str
+) -> None:
+    router.post("/otp/verify").mock(return_value=crm_problem(status, code, attemptsLeft=4))
+    assert await crm.verify_otp("o-1", "000000") is None

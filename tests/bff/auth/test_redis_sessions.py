@@ -4,7 +4,7 @@ choice of it when REDIS_URL is set."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -15,8 +15,16 @@ from starlette.requests import Request
 
 from bff.app import authenticate, create_app
 from bff.auth.principal import Assurance, AuthMethod, Principal, PrincipalKind, Profile
-from bff.auth.redis_sessions import HANDLE_PREFIX, SESSION_PREFIX, RedisSessionStore
+from bff.auth.redis_sessions import (
+    DEVICE_PREFIX,
+    HANDLE_PREFIX,
+    OWNER_PREFIX,
+    SESSION_PREFIX,
+    RedisSessionStore,
+)
+from bff.auth.sessions import SessionStore
 from bff.settings import Settings
+from tests.bff.auth.test_sessions import CASES
 
 pytestmark = [pytest.mark.anyio, pytest.mark.redis]
 
@@ -122,13 +130,17 @@ async def test_the_secret_is_in_no_key_and_no_value(
         assert await store.get(secret) is not None  # the rewritten record too
 
     keys = [key async for key in redis.scan_iter(match="*")]
-    assert len(keys) == 4  # a session and a handle key each
+    assert len(keys) == 8  # a session, a handle, an owner and a device key each
     for key in keys:
-        value = await redis.get(key)
-        assert value is not None
+        if key.startswith((OWNER_PREFIX.encode(), DEVICE_PREFIX.encode())):
+            values = list(await redis.smembers(key))
+        else:
+            values = [await redis.get(key)]
+        assert values and None not in values
         for secret in secrets:
             assert secret.encode() not in key
-            assert secret.encode() not in value
+            for value in values:
+                assert secret.encode() not in value
 
 
 async def test_the_redis_ttl_is_the_idle_timeout_then_the_remaining_lifetime(
@@ -245,3 +257,36 @@ async def test_create_app_keeps_sessions_in_redis_when_redis_url_is_set(
             break
         await anyio.sleep(0.01)
     assert len(await redis.client_list()) == 1
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.__name__ for case in CASES])
+async def test_redis_store(case: Callable[[SessionStore], Awaitable[None]], redis: Redis) -> None:
+    """The device binding (A4), listing and revoke-all cases of the memory store, in Redis."""
+    await case(RedisSessionStore(redis, TTL_S, IDLE_S, clock=Clock()))
+
+
+async def test_a4_indexes_are_sets_with_ttls_and_lose_ended_sessions(
+    store: RedisSessionStore, redis: Redis
+) -> None:
+    _, alice = await store.create(ALICE, "phone-1")
+    bob_secret, bob = await store.create(BOB, "phone-1")  # ends Alice's session on phone-1
+    device_key = DEVICE_PREFIX + "phone-1"
+    assert await redis.smembers(device_key) == {bob.handle.encode()}
+    assert await redis.smembers(OWNER_PREFIX + alice.owner) == set()
+    assert await redis.smembers(OWNER_PREFIX + bob.owner) == {bob.handle.encode()}
+    assert TTL_S * 1000 - 2000 < await redis.pttl(device_key) <= TTL_S * 1000
+    assert TTL_S * 1000 - 2000 < await redis.pttl(OWNER_PREFIX + bob.owner) <= TTL_S * 1000
+
+    await redis.delete(session_key(bob_secret), HANDLE_PREFIX + bob.handle)  # Redis expired it
+    assert await store.sessions_of(bob.owner) == []
+    assert await redis.exists(OWNER_PREFIX + bob.owner) == 0  # the stale member went too
+
+
+async def test_expired_sessions_are_not_listed(
+    store: RedisSessionStore, redis: Redis, clock: Clock
+) -> None:
+    secret, created = await store.create(ALICE, "phone-1")
+    clock.now += IDLE_S  # Redis has not dropped it yet; the store's clock has
+    assert await store.sessions_of(created.owner) == []
+    assert await redis.exists(session_key(secret), HANDLE_PREFIX + created.handle) == 0
+    assert await store.revoke_all(created.owner) == 0
