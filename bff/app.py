@@ -33,8 +33,10 @@ from bff.auth.flows import MemoryFlowStore
 from bff.auth.keys import load_key_set
 from bff.auth.login import SessionOpener
 from bff.auth.principal import Assurance, AuthMethod, Principal, PrincipalKind, Profile
-from bff.auth.redis_sessions import RedisSessionStore
-from bff.auth.routes import SESSION_COOKIE, auth_routes
+from bff.auth.redis_sessions import RedisSessionStore, connect_redis
+from bff.auth.resilient_sessions import ResilientSessionStore
+from bff.auth.routes import SESSION_COOKIE, auth_routes, error_response
+from bff.auth.session_crypto import load_session_cipher
 from bff.auth.session_routes import session_routes
 from bff.auth.sessions import MemorySessionStore, SessionStore
 from bff.auth.sms_routes import sms_routes
@@ -146,6 +148,13 @@ async def readyz(request: Request) -> Response:
     return JSONResponse(body, status_code=200 if not failures else 503)
 
 
+async def auth_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, AuthError)
+    level = logging.INFO if exc.status < 500 else logging.WARNING
+    log.log(level, "%s %s refused: %s (%s)", request.method, request.url.path, exc.code, exc.reason)
+    return error_response(exc)
+
+
 def create_app(settings: Settings) -> Starlette:
     clients = backend_clients(settings)
     identity_http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=3.0), verify=_tls())
@@ -157,11 +166,16 @@ def create_app(settings: Settings) -> Starlette:
         brokers=BrokersAdapter(clients["brokers"]),
         crm=CrmAdapter(clients["crm"]),
     )
-    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    ttl_s, idle_s = settings.session_ttl_s, settings.session_idle_s
+    redis = connect_redis(settings.redis_url) if settings.redis_url else None
     sessions: SessionStore = (
-        RedisSessionStore(redis, settings.session_ttl_s, settings.session_idle_s)
+        ResilientSessionStore(
+            RedisSessionStore(redis, ttl_s, idle_s, load_session_cipher(settings)),
+            idle_s,
+            settings.session_outage_grace_s,
+        )
         if redis is not None
-        else MemorySessionStore(settings.session_ttl_s, settings.session_idle_s)
+        else MemorySessionStore(ttl_s, idle_s)
     )
     runtime = Runtime(
         settings=settings,
@@ -197,6 +211,11 @@ def create_app(settings: Settings) -> Starlette:
         *sms_routes(backends.crm, opener),
         *session_routes(sessions),
     ]
-    app = Starlette(routes=routes, middleware=browser_middleware(settings), lifespan=lifespan)
+    app = Starlette(
+        routes=routes,
+        middleware=browser_middleware(settings),
+        lifespan=lifespan,
+        exception_handlers={AuthError: auth_error},  # e.g. the session store is unreachable
+    )
     app.state.runtime = runtime
     return app

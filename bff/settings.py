@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 BACKENDS = ("policy", "life", "nonlife", "documents", "brokers", "crm")
@@ -47,6 +47,13 @@ class Settings(BaseSettings):
 
     session_ttl_s: int = 8 * 3600
     session_idle_s: int = 30 * 60
+    # AES-256-GCM key (32 bytes, base64url) sealing the session records in Redis; generate
+    # one with `python3 -c "from bff.auth.session_crypto import generate_key as g; print(g())"`.
+    # Empty: generated at start-up, which is only acceptable in the demo and in tests.
+    session_encryption_key: SecretStr = SecretStr("")
+    # While Redis is unreachable, sessions it confirmed before are honoured from an
+    # in-process copy for this long; new logins get 503 meanwhile.
+    session_outage_grace_s: float = 60.0
 
     # Browsers: cookie-authenticated POST/PUT/PATCH/DELETE must carry this header (any
     # non-empty value, e.g. `X-BFF-CSRF: 1`), or get 403. Bearer requests need not.

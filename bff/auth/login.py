@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from bff.adapters.crm import CrmPort
 from bff.adapters.errors import BackendError
 from bff.auth.errors import ServiceUnavailable
 from bff.auth.id_tokens import IdentityClaims
 from bff.auth.principal import AuthMethod, Principal, PrincipalKind, Profile
 from bff.auth.sessions import SessionStore
+
+
+def identity_of(issuer: str, subject: str) -> str:
+    """Users are mapped by (iss, sub) and their national number, never by e-mail."""
+    return hashlib.sha256(f"{issuer}\n{subject}".encode()).hexdigest()
 
 
 class SessionOpener:
@@ -32,6 +39,7 @@ class SessionOpener:
             method=AuthMethod(claims.provider),
             assurance=claims.level_of_assurance,
             auth_time=claims.auth_time,
+            identity=identity_of(claims.issuer, claims.subject),
         )
         secret, _ = await self.sessions.create(principal, device_id)
         return secret, self.ttl_s

@@ -45,3 +45,6 @@ class Principal:
     assurance: Assurance
     auth_time: datetime
     session_id: str | None = None  # the session's public handle, never the bearer secret
+    # A digest of (issuer, subject) at the identity provider: who the person is even when
+    # the CRM does not know them (sessions are grouped by it then), never an e-mail address.
+    identity: str = ""

@@ -39,10 +39,13 @@ class Session:
 
 
 def owner_key(principal: Principal, handle: str) -> str:
-    """Whose session it is: the principal's kind and subject (the CRM party id). A person who
-    is not a customer has no subject; each of their sessions then stands alone."""
+    """Whose session it is: the principal's kind and subject (the CRM party id); for a person
+    the CRM does not know, their identity at the provider (a digest of issuer and subject);
+    failing both, each session stands alone."""
     if principal.subject:
         return f"{principal.kind.value}:{principal.subject}"
+    if principal.identity:
+        return f"identity:{principal.identity}"
     return f"session:{handle}"
 
 

@@ -1,5 +1,7 @@
 """RedisSessionStore against a real redis-server (tests/redis_server.py), and create_app's
-choice of it when REDIS_URL is set."""
+choice of it (inside the outage-resilient wrapper) when REDIS_URL is set. The records are
+sealed (test_session_crypto.py); the scan for personal data in clear is in
+test_resilient_sessions.py."""
 
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ from bff.auth.redis_sessions import (
     SESSION_PREFIX,
     RedisSessionStore,
 )
+from bff.auth.resilient_sessions import ResilientSessionStore
+from bff.auth.session_crypto import SessionCipher
 from bff.auth.sessions import SessionStore
 from bff.settings import Settings
 from tests.bff.auth.test_sessions import CASES
@@ -31,6 +35,7 @@ pytestmark = [pytest.mark.anyio, pytest.mark.redis]
 TTL_S = 8 * 3600
 IDLE_S = 30 * 60
 T0 = 1_700_000_000.0
+CIPHER = SessionCipher(bytes(range(32)))
 
 ALICE = Principal(
     kind=PrincipalKind.CUSTOMER,
@@ -74,7 +79,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def store(redis: Redis, clock: Clock) -> RedisSessionStore:
-    return RedisSessionStore(redis, TTL_S, IDLE_S, clock=clock)
+    return RedisSessionStore(redis, TTL_S, IDLE_S, CIPHER, clock=clock)
 
 
 def digest(secret: str) -> str:
@@ -105,7 +110,8 @@ async def test_create_then_get_round_trips_the_principal(
     assert await redis.get(HANDLE_PREFIX + created.handle) == digest(secret).encode()
 
     clock.now += 60
-    again = RedisSessionStore(redis, TTL_S, IDLE_S, clock=clock)  # nothing kept in the process
+    # nothing kept in the process
+    again = RedisSessionStore(redis, TTL_S, IDLE_S, CIPHER, clock=clock)
     got = await again.get(secret)
     assert got == replace(created, last_seen=T0 + 60)
     assert got.principal.auth_time == ALICE.auth_time
@@ -241,13 +247,14 @@ async def test_create_app_keeps_sessions_in_redis_when_redis_url_is_set(
     assert settings.redis_url == redis_url
     app = create_app(settings)
     runtime = app.state.runtime
-    assert isinstance(runtime.sessions, RedisSessionStore)
+    assert isinstance(runtime.sessions, ResilientSessionStore)
+    assert isinstance(runtime.sessions.inner, RedisSessionStore)
 
     async with app.router.lifespan_context(app):
         secret, created = await runtime.sessions.create(ALICE, "device-7f3a")
         assert await redis.exists(session_key(secret)) == 1
         assert await authenticate(bearer_request(secret), runtime) == created.principal
-        await redis.delete(session_key(secret))  # the app holds no copy of its own
+        await redis.delete(session_key(secret))  # while Redis answers, it alone decides
         assert await authenticate(bearer_request(secret), runtime) is None
         assert len(await redis.client_list()) == 2  # the app's connection and this test's
 
@@ -262,7 +269,7 @@ async def test_create_app_keeps_sessions_in_redis_when_redis_url_is_set(
 @pytest.mark.parametrize("case", CASES, ids=[case.__name__ for case in CASES])
 async def test_redis_store(case: Callable[[SessionStore], Awaitable[None]], redis: Redis) -> None:
     """The device binding (A4), listing and revoke-all cases of the memory store, in Redis."""
-    await case(RedisSessionStore(redis, TTL_S, IDLE_S, clock=Clock()))
+    await case(RedisSessionStore(redis, TTL_S, IDLE_S, CIPHER, clock=Clock()))
 
 
 async def test_a4_indexes_are_sets_with_ttls_and_lose_ended_sessions(
@@ -270,16 +277,19 @@ async def test_a4_indexes_are_sets_with_ttls_and_lose_ended_sessions(
 ) -> None:
     _, alice = await store.create(ALICE, "phone-1")
     bob_secret, bob = await store.create(BOB, "phone-1")  # ends Alice's session on phone-1
-    device_key = DEVICE_PREFIX + "phone-1"
+    [device_key] = store.device_keys("phone-1")
+    [alice_key], [bob_key] = store.owner_keys(alice.owner), store.owner_keys(bob.owner)
+    assert device_key.startswith(DEVICE_PREFIX) and "phone-1" not in device_key
+    assert bob_key.startswith(OWNER_PREFIX) and bob.principal.subject not in bob_key
     assert await redis.smembers(device_key) == {bob.handle.encode()}
-    assert await redis.smembers(OWNER_PREFIX + alice.owner) == set()
-    assert await redis.smembers(OWNER_PREFIX + bob.owner) == {bob.handle.encode()}
+    assert await redis.smembers(alice_key) == set()
+    assert await redis.smembers(bob_key) == {bob.handle.encode()}
     assert TTL_S * 1000 - 2000 < await redis.pttl(device_key) <= TTL_S * 1000
-    assert TTL_S * 1000 - 2000 < await redis.pttl(OWNER_PREFIX + bob.owner) <= TTL_S * 1000
+    assert TTL_S * 1000 - 2000 < await redis.pttl(bob_key) <= TTL_S * 1000
 
     await redis.delete(session_key(bob_secret), HANDLE_PREFIX + bob.handle)  # Redis expired it
     assert await store.sessions_of(bob.owner) == []
-    assert await redis.exists(OWNER_PREFIX + bob.owner) == 0  # the stale member went too
+    assert await redis.exists(bob_key) == 0  # the stale member went too
 
 
 async def test_expired_sessions_are_not_listed(

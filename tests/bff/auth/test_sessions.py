@@ -112,6 +112,20 @@ async def non_customers_stand_alone(store: SessionStore) -> None:
     assert await live(store, stranger_1, stranger_2) == [True, True]
 
 
+async def a4_non_customers_are_known_by_their_provider_identity(store: SessionStore) -> None:
+    """A person the CRM does not know is grouped by (iss, sub): a second login of theirs on
+    the same device keeps the first (as `bff token` run twice), and another such person on
+    that device ends it (A4)."""
+    one = replace(person(""), identity="digest-of-iss-and-sub-1")
+    other = replace(person(""), identity="digest-of-iss-and-sub-2")
+    first, s1 = await store.create(one, "phone-z")
+    second, s2 = await store.create(one, "phone-z")
+    assert s1.owner == s2.owner == owner_key(one, "any")
+    assert await live(store, first, second) == [True, True]
+    third, _ = await store.create(other, "phone-z")
+    assert await live(store, first, second, third) == [False, False, True]
+
+
 CASES: list[Callable[[SessionStore], Awaitable[None]]] = [
     a4_another_person_on_the_device_ends_the_previous_user,
     a4_the_account_moves_to_a_new_device,
@@ -119,6 +133,7 @@ CASES: list[Callable[[SessionStore], Awaitable[None]]] = [
     a4_web_sessions_never_rebind,
     list_and_revoke_all_stay_with_their_owner,
     non_customers_stand_alone,
+    a4_non_customers_are_known_by_their_provider_identity,
 ]
 
 
