@@ -17,6 +17,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
@@ -43,6 +44,8 @@ from bff.auth.sms_routes import sms_routes
 from bff.context import Context
 from bff.domain.profiles import FrontendProfile, load_profiles
 from bff.health import probe_all, readiness_targets
+from bff.resilience import Resilience
+from bff.resilience.deadline import deadline_scope
 from bff.schema import schema
 from bff.services import Backends
 from bff.settings import BACKENDS, Settings
@@ -61,6 +64,7 @@ class Runtime:
     sessions: SessionStore
     broker_tokens: BrokerTokenValidator
     profiles: dict[str, FrontendProfile]
+    resilience: Resilience  # per system: breaker, retry budget, outcome counters
     redis: Redis | None = None  # when REDIS_URL is set: sessions live there
 
     async def aclose(self) -> None:
@@ -117,6 +121,15 @@ async def authenticate(request: Request | WebSocket, runtime: Runtime) -> Princi
 
 
 class GraphQLApp(GraphQL[Context, None]):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        runtime: Runtime = scope["app"].state.runtime
+        # every backend call this operation makes shares one deadline (bff/resilience)
+        with deadline_scope(runtime.settings.request_deadline_s):
+            await super().__call__(scope, receive, send)
+
     async def render_graphql_ide(self, request: Request) -> Response:
         runtime: Runtime = request.app.state.runtime
         return HTMLResponse(graphiql_html(self.graphql_ide_html, runtime.settings.csrf_header))
@@ -144,7 +157,11 @@ async def readyz(request: Request) -> Response:
     failures = await probe_all(
         readiness_targets(runtime.settings, runtime.clients, runtime.identity_http)
     )
-    body = {"status": "ok" if not failures else "unavailable", "failing": sorted(failures)}
+    body = {
+        "status": "ok" if not failures else "unavailable",
+        "failing": sorted(failures),
+        "systems": runtime.resilience.snapshot(),  # outcomes and breaker state per system
+    }
     return JSONResponse(body, status_code=200 if not failures else 503)
 
 
@@ -157,6 +174,8 @@ async def auth_error(request: Request, exc: Exception) -> Response:
 
 def create_app(settings: Settings) -> Starlette:
     clients = backend_clients(settings)
+    resilience = Resilience.from_settings(settings)
+    resilience.attach(clients)
     identity_http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=3.0), verify=_tls())
     backends = Backends(
         policy=PolicyAdapter(clients["policy"]),
@@ -185,6 +204,7 @@ def create_app(settings: Settings) -> Starlette:
         sessions=sessions,
         broker_tokens=BrokerTokenValidator.from_settings(settings, identity_http),
         profiles=load_profiles(),
+        resilience=resilience,
         redis=redis,
     )
     opener = SessionOpener(backends.crm, sessions, settings.session_ttl_s)

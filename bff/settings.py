@@ -30,6 +30,21 @@ class Settings(BaseSettings):
     crm_url: str = ""
     backend_timeout_s: float = 5.0
     backend_connect_timeout_s: float = 2.0
+    # resilience (bff/resilience): one GraphQL request's calls share this deadline; then
+    # per system a circuit breaker and a retry budget for idempotent reads
+    request_deadline_s: float = Field(default=8.0, gt=0)
+    breaker_consecutive_failures: int = Field(default=5, ge=1)
+    breaker_failure_rate: float = Field(default=0.5, gt=0, le=1)
+    breaker_window_s: float = Field(default=10.0, gt=0)
+    breaker_min_calls: int = Field(default=20, ge=1)
+    breaker_cool_down_s: float = Field(default=5.0, ge=0)
+    retry_max_attempts: int = Field(default=3, ge=1)
+    retry_backoff_s: float = Field(default=0.05, ge=0)
+    retry_max_backoff_s: float = Field(default=1.0, ge=0)
+    retry_max_retry_after_s: float = Field(default=2.0, ge=0)
+    retry_budget_ratio: float = Field(default=0.2, ge=0, le=1)
+    retry_budget_min_retries: int = Field(default=3, ge=0)
+    retry_budget_window_s: float = Field(default=10.0, gt=0)
 
     # identity providers
     itsme_issuer: str = ""

@@ -73,7 +73,12 @@ class BrokersAdapter:
 
         async def fetch(chunk: list[str]) -> list[Broker]:
             response = await send(
-                self.client, SYSTEM, "POST", "/brokers/batch", json_body={"fsmas": chunk}
+                self.client,
+                SYSTEM,
+                "POST",
+                "/brokers/batch",
+                json_body={"fsmas": chunk},
+                idempotent=True,
             )
             answer = JsonReader(SYSTEM, json_of(SYSTEM, response))
             return [_broker(item) for item in answer.objects("brokers")]

@@ -98,7 +98,12 @@ class CrmAdapter:
 
         async def fetch(chunk: list[str]) -> list[Party]:
             response = await send(
-                self.client, SYSTEM, "POST", "/parties/batch", json_body={"ids": chunk}
+                self.client,
+                SYSTEM,
+                "POST",
+                "/parties/batch",
+                json_body={"ids": chunk},
+                idempotent=True,
             )
             answer = JsonReader(SYSTEM, json_of(SYSTEM, response))
             return [_party(item, item.text("etag")) for item in answer.objects("parties")]

@@ -65,7 +65,12 @@ class DocumentsAdapter:
             if codes is not None:
                 body["type"] = codes
             response = await send(
-                self.client, SYSTEM, "POST", "/parties/documents/batch", json_body=body
+                self.client,
+                SYSTEM,
+                "POST",
+                "/parties/documents/batch",
+                json_body=body,
+                idempotent=True,
             )
             return _by_party(JsonReader(SYSTEM, json_of(SYSTEM, response)), chunk)
 
@@ -112,6 +117,7 @@ class DocumentsAdapter:
                 "POST",
                 "/documents/metadata/batch",
                 json_body={"ids": chunk},
+                idempotent=True,
             )
             answer = JsonReader(SYSTEM, json_of(SYSTEM, response))
             return [_document(item) for item in answer.objects("documents")]

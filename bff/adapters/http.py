@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import anyio
 import httpx
 
 from bff.adapters.errors import (
@@ -16,6 +17,9 @@ from bff.adapters.errors import (
     BackendRejected,
     BackendUnavailable,
 )
+from bff.resilience.deadline import remaining
+from bff.resilience.guard import guard_of
+from bff.resilience.outcomes import BackendThrottled, BackendTimeout
 
 
 async def send(
@@ -29,22 +33,79 @@ async def send(
     content: bytes | None = None,
     headers: Mapping[str, str] | None = None,
     allow: frozenset[int] = frozenset({200}),
+    idempotent: bool | None = None,
 ) -> httpx.Response:
-    """Send one request; return the response when its status is in `allow`, else raise."""
-    try:
-        response = await client.request(
-            method, path, params=params, json=json_body, content=content, headers=headers
+    """Send one request; return the response when its status is in `allow`, else raise.
+
+    The request's deadline (bff.resilience.deadline) bounds the call. When the client has a
+    guard (bff.resilience), the call goes through the system's breaker, outcome counters and,
+    for an idempotent request (default: GET only; adapters mark read-only POSTs), retries."""
+
+    async def attempt(left: float | None) -> httpx.Response:
+        return await _exchange(
+            client, system, method, path, params, json_body, content, headers, allow, left
         )
-    except httpx.TimeoutException:
-        raise BackendUnavailable(system, "timed out") from None
+
+    guard = guard_of(client)
+    if guard is None:
+        return await attempt(remaining())
+    return await guard.call(
+        attempt, idempotent=method == "GET" if idempotent is None else idempotent
+    )
+
+
+async def _exchange(
+    client: httpx.AsyncClient,
+    system: str,
+    method: str,
+    path: str,
+    params: Mapping[str, str | int] | None,
+    json_body: Any,
+    content: bytes | None,
+    headers: Mapping[str, str] | None,
+    allow: frozenset[int],
+    left: float | None,  # seconds left of the request's deadline; None: no deadline
+) -> httpx.Response:
+    if left is not None and left <= 0:
+        raise BackendTimeout(system, "request deadline spent")
+    timeout = _bounded(client.timeout, left) if left is not None else httpx.USE_CLIENT_DEFAULT
+    try:
+        with anyio.fail_after(left):  # also bounds transports that ignore httpx timeouts
+            response = await client.request(
+                method,
+                path,
+                params=params,
+                json=json_body,
+                content=content,
+                headers=headers,
+                timeout=timeout,
+            )
+    except (httpx.TimeoutException, TimeoutError):
+        raise BackendTimeout(system, "timed out") from None
     except httpx.HTTPError as exc:
         raise BackendUnavailable(system, f"unreachable ({type(exc).__name__})") from None
     if response.status_code in allow:
         return response
     status = response.status_code
-    if status == 429 or status >= 500:
+    if status == 429:
+        raise BackendThrottled(system, "answered 429", retry_after_s=_retry_after(response))
+    if status >= 500:
         raise BackendUnavailable(system, f"answered {status}", retry_after_s=_retry_after(response))
     raise BackendRejected(system, f"refused {method} {path} with {status}", status=status)
+
+
+def _bounded(timeout: httpx.Timeout, left: float) -> httpx.Timeout:
+    """The client's timeouts, none longer than the time left."""
+
+    def cap(value: float | None) -> float:
+        return left if value is None else min(value, left)
+
+    return httpx.Timeout(
+        connect=cap(timeout.connect),
+        read=cap(timeout.read),
+        write=cap(timeout.write),
+        pool=cap(timeout.pool),
+    )
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -160,7 +160,8 @@ class LifeAdapter:
         return JsonReader(SYSTEM, json_of(SYSTEM, response))
 
     async def _post(self, path: str, body: dict[str, object]) -> JsonReader:
-        response = await send(self.client, SYSTEM, "POST", path, json_body=body)
+        # every POST of the life platform is a batch read
+        response = await send(self.client, SYSTEM, "POST", path, json_body=body, idempotent=True)
         return JsonReader(SYSTEM, json_of(SYSTEM, response))
 
     async def _contract_batch(

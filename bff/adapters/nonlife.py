@@ -84,7 +84,12 @@ class NonLifeAdapter:
 
     async def _lot(self, numbers: list[str]) -> JsonReader:
         response = await send(
-            self.client, SYSTEM, "POST", "/polices/lot", json_body={"numeros": numbers}
+            self.client,
+            SYSTEM,
+            "POST",
+            "/polices/lot",
+            json_body={"numeros": numbers},
+            idempotent=True,
         )
         return JsonReader(SYSTEM, json_of(SYSTEM, response), "lot")
 

@@ -184,6 +184,7 @@ class PolicyAdapter:
                 "SOAPAction": f'"{NS}/{operation}"',
             },
             allow=frozenset({200, 500}),
+            idempotent=True,  # every operation used here (GetPartyContracts, GetContracts) reads
         )
         try:
             root = etree.fromstring(response.content, _PARSER)
