@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -34,17 +34,23 @@ async def send(
     headers: Mapping[str, str] | None = None,
     allow: frozenset[int] = frozenset({200}),
     idempotent: bool | None = None,
+    check: Callable[[httpx.Response], None] | None = None,
 ) -> httpx.Response:
     """Send one request; return the response when its status is in `allow`, else raise.
 
     The request's deadline (bff.resilience.deadline) bounds the call. When the client has a
     guard (bff.resilience), the call goes through the system's breaker, outcome counters and,
-    for an idempotent request (default: GET only; adapters mark read-only POSTs), retries."""
+    for an idempotent request (default: GET only; adapters mark read-only POSTs), retries.
+    `check` looks at an allowed answer inside the guard and may raise: a system that reports
+    its failures in the body (a SOAP server fault in a 500) then counts for its breaker."""
 
     async def attempt(left: float | None) -> httpx.Response:
-        return await _exchange(
+        response = await _exchange(
             client, system, method, path, params, json_body, content, headers, allow, left
         )
+        if check is not None:
+            check(response)
+        return response
 
     guard = guard_of(client)
     if guard is None:

@@ -173,7 +173,14 @@ class PolicyAdapter:
             etree.SubElement(request, etree.QName(NS, name)).text = value
         payload = etree.tostring(envelope, xml_declaration=True, encoding="ISO-8859-1")
         assert isinstance(payload, bytes)
-        response = await send(
+        answer: list[etree._Element | None] = []
+
+        def read(response: httpx.Response) -> None:
+            # Inside the system's guard: a SOAP server fault (in a 500) is the system failing,
+            # so its breaker counts it and a read may be retried; a client fault is not.
+            answer[:] = [_soap_answer(response, operation, nothing)]
+
+        await send(
             self.client,
             SYSTEM,
             "POST",
@@ -185,27 +192,33 @@ class PolicyAdapter:
             },
             allow=frozenset({200, 500}),
             idempotent=True,  # every operation used here (GetPartyContracts, GetContracts) reads
+            check=read,
         )
-        try:
-            root = etree.fromstring(response.content, _PARSER)
-        except etree.XMLSyntaxError:
-            if response.status_code != 200:  # e.g. a gateway's HTML error page
-                raise BackendUnavailable(SYSTEM, f"answered {response.status_code}") from None
-            raise BackendProtocolError(SYSTEM, "answer is not well-formed XML") from None
-        if root.getroottree().docinfo.internalDTD is not None:
-            # SOAP 1.1 forbids a DTD; its entities are left unexpanded, so data would be cut.
-            raise BackendProtocolError(SYSTEM, "answer contains a DTD")
-        fault = root.find("soap:Body/soap:Fault", _Q)
-        if fault is not None:
-            if _fault_detail(fault) == nothing:
-                return None
-            _raise_fault(fault)
-        if response.status_code != 200:
-            raise BackendUnavailable(SYSTEM, f"answered {response.status_code} without a fault")
-        result = root.find(f"soap:Body/pa:{operation}Response", _Q)
-        if result is None:
-            raise BackendProtocolError(SYSTEM, f"no {operation}Response in the SOAP body")
-        return result
+        return answer[0]
+
+
+def _soap_answer(response: httpx.Response, operation: str, nothing: str) -> etree._Element | None:
+    """The operation's response element, or None for the fault `nothing`."""
+    try:
+        root = etree.fromstring(response.content, _PARSER)
+    except etree.XMLSyntaxError:
+        if response.status_code != 200:  # e.g. a gateway's HTML error page
+            raise BackendUnavailable(SYSTEM, f"answered {response.status_code}") from None
+        raise BackendProtocolError(SYSTEM, "answer is not well-formed XML") from None
+    if root.getroottree().docinfo.internalDTD is not None:
+        # SOAP 1.1 forbids a DTD; its entities are left unexpanded, so data would be cut.
+        raise BackendProtocolError(SYSTEM, "answer contains a DTD")
+    fault = root.find("soap:Body/soap:Fault", _Q)
+    if fault is not None:
+        if _fault_detail(fault) == nothing:
+            return None
+        _raise_fault(fault)
+    if response.status_code != 200:
+        raise BackendUnavailable(SYSTEM, f"answered {response.status_code} without a fault")
+    result = root.find(f"soap:Body/pa:{operation}Response", _Q)
+    if result is None:
+        raise BackendProtocolError(SYSTEM, f"no {operation}Response in the SOAP body")
+    return result
 
 
 def _enterprise_digits(text: str) -> str | None:
