@@ -19,6 +19,7 @@ from lxml import etree
 from bff.adapters.batches import in_chunks
 from bff.adapters.errors import BackendProtocolError, BackendRejected, BackendUnavailable
 from bff.adapters.http import send
+from bff.adapters.numbers import enterprise_digits
 from bff.adapters.products import product_of
 from bff.domain.records import (
     ContractHeader,
@@ -116,7 +117,7 @@ class PolicyAdapter:
     async def contracts_of_company(self, enterprise_number: str) -> list[ContractHeader]:
         """The contracts on which the company has a role, with only the company's roles.
         `enterprise_number` in any separator form, with or without its leading 0."""
-        digits = _enterprise_digits(enterprise_number)
+        digits = enterprise_digits(enterprise_number)
         if digits is None:
             return []  # no company can have that number
         return await self._party_contracts("EnterpriseNumber", digits)
@@ -219,17 +220,6 @@ def _soap_answer(response: httpx.Response, operation: str, nothing: str) -> etre
     if result is None:
         raise BackendProtocolError(SYSTEM, f"no {operation}Response in the SOAP body")
     return result
-
-
-def _enterprise_digits(text: str) -> str | None:
-    """The 10 digits the system wants of `0NNN.NNN.NNN` in any separator form, with or without
-    the leading 0 (the system refuses the 9-digit form); None if the text is no such number."""
-    if not all(ch in "0123456789./- " for ch in text):
-        return None
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if len(digits) == 9:
-        digits = "0" + digits
-    return digits if len(digits) == 10 else None
 
 
 def _fault_detail(fault: etree._Element) -> str:

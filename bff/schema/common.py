@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 
@@ -92,3 +93,8 @@ class Address:
             city=address.city,
             country=address.country,
         )
+
+
+# Relay page arguments, the same on every connection.
+First = Annotated[int | None, strawberry.argument(description="Page size, 1-100.")]
+After = Annotated[str | None, strawberry.argument(description="Cursor of the previous page's end.")]

@@ -22,7 +22,9 @@ from bff.resolvers.guard import backend
 from bff.resolvers.transactions import transaction_slice
 from bff.schema.broker import Broker
 from bff.schema.common import (
+    After,
     ContractStatus,
+    First,
     Guarantee,
     Money,
     PartyRole,
@@ -231,10 +233,8 @@ class LifeContract(Contract):
     async def transactions(
         self,
         info: Info,
-        first: Annotated[int | None, strawberry.argument(description="Page size, 1-100.")] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor of the previous page's end.")
-        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> TransactionConnection | None:
         require_feature(info, "transactions")
         part = await transaction_slice(info, self.header.key, first, after)

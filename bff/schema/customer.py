@@ -28,8 +28,10 @@ from bff.resolvers.guard import backend
 from bff.resolvers.prefetch import prefetch_contract_details
 from bff.schema.common import (
     Address,
+    After,
     ContractStatus,
     DocumentType,
+    First,
     Language,
     MandateRole,
     Money,
@@ -50,9 +52,6 @@ from bff.schema.document import (
 )
 from bff.schema.errors import NotFound
 from bff.schema.transaction import PageInfo
-
-First = Annotated[int | None, strawberry.argument(description="Page size, 1-100.")]
-After = Annotated[str | None, strawberry.argument(description="Cursor of the previous page's end.")]
 
 
 @strawberry.type(description="A contract the viewer holds that this app does not show yet (C3).")

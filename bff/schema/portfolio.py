@@ -17,7 +17,9 @@ from bff.resolvers.paging import window
 from bff.resolvers.portfolio import broker_portfolio
 from bff.schema.broker import Broker
 from bff.schema.common import (
+    After,
     ContractStatus,
+    First,
     MandateRole,
     ProductLine,
     format_enterprise_number,
@@ -26,8 +28,6 @@ from bff.schema.common import (
 from bff.schema.contract import Contract, contract_of
 from bff.schema.transaction import PageInfo
 
-First = Annotated[int | None, strawberry.argument(description="Page size, 1-100.")]
-After = Annotated[str | None, strawberry.argument(description="Cursor of the previous page's end.")]
 CUSTOMERS = "pfc"
 CONTRACTS = "pfk"
 
