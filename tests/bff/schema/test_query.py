@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import AsyncIterator
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
@@ -77,22 +78,25 @@ async def test_c1_mobile_shows_active_strategy_and_scala_contracts(harness: Harn
         assert numbers == sorted(printed(world, c) for c in c1_visible(world, party_id))
 
 
-async def test_f1_total_wealth_is_the_sum_of_the_visible_reserves(harness: Harness) -> None:
-    world = harness.world
-    body = await harness.run(DASHBOARD, harness.customer("strategy-investor"))
-    viewer = body["data"]["viewer"]
-    reserves = [c["reserve"]["amount"]["amount"] for c in viewer["contracts"]]
-    from decimal import Decimal
-
-    assert Decimal(viewer["totalWealth"]["total"]["amount"]) == sum(Decimal(r) for r in reserves)
-    # and each reserve is units x the latest NAV on the platform's day (F2, F5)
-    contract = c1_visible(world, party_of(world, "strategy-investor"))[0]
-    expected = sum(
+def reserve_of(world: World, contract: Contract) -> Decimal:
+    """F2, F5 from the sandbox's records: units x the latest NAV on or before the data's day,
+    plus any guaranteed part, rounded half up to the cent."""
+    units = sum(
         (h.units * world.funds[h.isin].nav_on(world.as_of)[1] for h in contract.holdings),
         Decimal(0),
-    ).quantize(Decimal("0.01"))
-    shown = {c["number"]: c for c in viewer["contracts"]}[printed(world, contract)]
-    assert Decimal(shown["reserve"]["amount"]["amount"]) == expected
+    )
+    return (units + (contract.guaranteed_reserve or 0)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+async def test_f1_total_wealth_is_the_sum_of_the_visible_reserves(harness: Harness) -> None:
+    world = harness.world
+    visible = c1_visible(world, party_of(world, "strategy-investor"))
+    body = await harness.run(DASHBOARD, harness.customer("strategy-investor"))
+    viewer = body["data"]["viewer"]
+    shown = {c["number"]: Decimal(c["reserve"]["amount"]["amount"]) for c in viewer["contracts"]}
+    assert shown == {printed(world, c): reserve_of(world, c) for c in visible}
+    expected_total = sum((reserve_of(world, c) for c in visible), Decimal(0))
+    assert Decimal(viewer["totalWealth"]["total"]["amount"]) == expected_total
 
 
 @pytest.mark.parametrize(
