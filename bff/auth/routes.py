@@ -67,7 +67,7 @@ def error_response(error: AuthError) -> JSONResponse:
     return JSONResponse(body, status_code=error.status, headers=NO_STORE)
 
 
-def _guarded(handler: Handler) -> Handler:
+def guarded(handler: Handler) -> Handler:
     @functools.wraps(handler)
     async def guarded(request: Request) -> Response:
         try:
@@ -87,7 +87,7 @@ def _guarded(handler: Handler) -> Handler:
     return guarded
 
 
-async def _json_object(request: Request) -> dict[str, Any]:
+async def json_object(request: Request) -> dict[str, Any]:
     try:
         body = await request.json()
     except ValueError:
@@ -97,14 +97,14 @@ async def _json_object(request: Request) -> dict[str, Any]:
     return body
 
 
-def _string(body: Mapping[str, Any], name: str) -> str:
+def string_field(body: Mapping[str, Any], name: str) -> str:
     value = body.get(name)
     if not isinstance(value, str) or not value or len(value) > 4096:
         raise InvalidRequest(f"{name} is required")
     return value
 
 
-def _device_id(body: Mapping[str, Any]) -> str:
+def device_id_field(body: Mapping[str, Any]) -> str:
     value = body.get("device_id")
     if not isinstance(value, str) or _DEVICE_ID.fullmatch(value) is None:
         raise InvalidRequest("device_id is required (1 to 200 letters, digits, '.', '_', ':', '-')")
@@ -182,7 +182,7 @@ class AuthEndpoints:
 
     async def mobile_start(self, request: Request) -> Response:
         provider = self.provider(request)
-        device_id = _device_id(await _json_object(request))
+        device_id = device_id_field(await json_object(request))
         redirect_uri = f"{self.origin}/auth/mobile/{provider.name}/callback"
         flow, _ = new_login(provider.name, Profile.MOBILE, redirect_uri, device_id=device_id)
         url = await self._authorization_url(provider, flow)
@@ -191,8 +191,12 @@ class AuthEndpoints:
 
     async def mobile_token(self, request: Request) -> Response:
         provider = self.provider(request)
-        body = await _json_object(request)
-        code, state, device_id = _string(body, "code"), _string(body, "state"), _device_id(body)
+        body = await json_object(request)
+        code, state, device_id = (
+            string_field(body, "code"),
+            string_field(body, "state"),
+            device_id_field(body),
+        )
         flow = await self._take(state, provider, Profile.MOBILE)
         await self._check_iss(provider, body.get("iss"))
         if flow.device_id is None or not hmac.compare_digest(flow.device_id, device_id):
@@ -288,10 +292,10 @@ def auth_routes(
         providers if providers is not None else identity_providers(settings, keys, http),
     )
     return [
-        Route("/auth/jwks.json", _guarded(endpoints.jwks), methods=["GET"]),
-        Route("/auth/providers", _guarded(endpoints.provider_list), methods=["GET"]),
-        Route("/auth/mobile/{provider}/start", _guarded(endpoints.mobile_start), methods=["POST"]),
-        Route("/auth/mobile/{provider}/token", _guarded(endpoints.mobile_token), methods=["POST"]),
-        Route("/auth/{provider}/login", _guarded(endpoints.web_login), methods=["GET"]),
-        Route("/auth/{provider}/callback", _guarded(endpoints.web_callback), methods=["GET"]),
+        Route("/auth/jwks.json", guarded(endpoints.jwks), methods=["GET"]),
+        Route("/auth/providers", guarded(endpoints.provider_list), methods=["GET"]),
+        Route("/auth/mobile/{provider}/start", guarded(endpoints.mobile_start), methods=["POST"]),
+        Route("/auth/mobile/{provider}/token", guarded(endpoints.mobile_token), methods=["POST"]),
+        Route("/auth/{provider}/login", guarded(endpoints.web_login), methods=["GET"]),
+        Route("/auth/{provider}/callback", guarded(endpoints.web_callback), methods=["GET"]),
     ]

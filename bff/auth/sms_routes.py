@@ -32,10 +32,10 @@ from bff.auth.routes import (
     NO_STORE,
     SESSION_COOKIE,
     Handler,
-    _device_id,
-    _guarded,
-    _json_object,
-    _string,
+    device_id_field,
+    guarded,
+    json_object,
+    string_field,
 )
 from bff.auth.sms import (
     MemoryPendingSmsLogins,
@@ -80,18 +80,18 @@ class SmsLimits:
 
 
 def _short(body: Mapping[str, Any], name: str, max_length: int) -> str:
-    value = _string(body, name)
+    value = string_field(body, name)
     if len(value) > max_length:
         raise InvalidRequest(f"{name} is too long")
     return value
 
 
 def _optional_device(body: Mapping[str, Any]) -> str | None:
-    return None if body.get("device_id") is None else _device_id(body)
+    return None if body.get("device_id") is None else device_id_field(body)
 
 
 def _birth_date(body: Mapping[str, Any]) -> date:
-    raw = _string(body, "birth_date")
+    raw = string_field(body, "birth_date")
     try:
         if _DATE.fullmatch(raw) is None:
             raise ValueError
@@ -118,7 +118,7 @@ class SmsEndpoints:
                 raise TooManyAttempts(f"{step}: too many attempts per {what}")
 
     async def activate(self, request: Request) -> Response:
-        body = await _json_object(request)
+        body = await json_object(request)
         code = _short(body, "activation_code", 40)
         birth_date = _birth_date(body)
         postcode = _short(body, "postcode", 16)
@@ -129,7 +129,7 @@ class SmsEndpoints:
         return JSONResponse({"login_id": login_id}, headers=NO_STORE)
 
     async def start(self, request: Request) -> Response:
-        body = await _json_object(request)
+        body = await json_object(request)
         number = _short(body, "customer_number", 40)
         device_id = _optional_device(body)
         compact = "".join(c for c in number if c.isalnum()).upper()
@@ -138,14 +138,14 @@ class SmsEndpoints:
         return JSONResponse({"login_id": login_id}, headers=NO_STORE)
 
     async def verify(self, request: Request) -> Response:
-        body = await _json_object(request)
+        body = await json_object(request)
         login_id = _short(body, "login_id", 64)
         code = _short(body, "code", 12)
         raw = body.get("profile")
         profile = _PROFILES.get(raw) if isinstance(raw, str) else None
         if profile is None:
             raise InvalidRequest('profile is "web" or "mobile"')
-        device_id = _device_id(body) if profile is Profile.MOBILE else _optional_device(body)
+        device_id = device_id_field(body) if profile is Profile.MOBILE else _optional_device(body)
         await self._limit(request, "verify", login_id)
         party_id = await self.login.verify(login_id, code, device_id)
         secret, expires_in = await open_sms_session(self.opener, party_id, profile, device_id)
@@ -170,12 +170,12 @@ class SmsEndpoints:
 
 
 def _guarded_sms(handler: Handler) -> Handler:
-    """`_guarded` of the provider routes, plus Retry-After on 429."""
+    """`guarded` of the provider routes, plus Retry-After on 429."""
 
-    guarded = _guarded(handler)
+    inner = guarded(handler)
 
     async def handle(request: Request) -> Response:
-        response = await guarded(request)
+        response = await inner(request)
         wait = request.scope.get(_RETRY_AFTER)
         if response.status_code == 429 and isinstance(wait, int):
             response.headers["Retry-After"] = str(wait)
