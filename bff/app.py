@@ -20,6 +20,8 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
 from bff.adapters.brokers import BrokersAdapter
 from bff.adapters.crm import CrmAdapter
@@ -41,6 +43,9 @@ from bff.auth.session_crypto import load_session_cipher
 from bff.auth.session_routes import session_routes
 from bff.auth.sessions import MemorySessionStore, SessionStore
 from bff.auth.sms_routes import sms_routes
+from bff.cache import Cache, build_cache
+from bff.cache.redis_store import AnyRedis, connect_cache_redis
+from bff.cache.stale import current_stale_report, stale_scope
 from bff.context import Context
 from bff.domain.profiles import FrontendProfile, load_profiles
 from bff.health import probe_all, readiness_targets
@@ -66,12 +71,17 @@ class Runtime:
     profiles: dict[str, FrontendProfile]
     resilience: Resilience  # per system: breaker, retry budget, outcome counters
     redis: Redis | None = None  # when REDIS_URL is set: sessions live there
+    cache: Cache | None = None  # read-through, in front of the loaders (bff/cache)
+    cache_redis: AnyRedis | None = None  # the cache's own client: shorter timeouts
 
     async def aclose(self) -> None:
+        if self.cache is not None:
+            await self.cache.aclose()
         for client in (*self.clients.values(), self.identity_http):
             await client.aclose()
-        if self.redis is not None:
-            await self.redis.aclose()
+        for redis in (self.redis, self.cache_redis):
+            if redis is not None:
+                await redis.aclose()
 
 
 @functools.cache
@@ -126,9 +136,21 @@ class GraphQLApp(GraphQL[Context, None]):
             await super().__call__(scope, receive, send)
             return
         runtime: Runtime = scope["app"].state.runtime
-        # every backend call this operation makes shares one deadline (bff/resilience)
-        with deadline_scope(runtime.settings.request_deadline_s):
+        # every backend call this operation makes shares one deadline (bff/resilience);
+        # data served stale from the cache is reported in the response (bff/cache)
+        with deadline_scope(runtime.settings.request_deadline_s), stale_scope():
             await super().__call__(scope, receive, send)
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        response = await super().process_result(request, result)
+        stale = current_stale_report()
+        if stale:
+            extensions = dict(response.get("extensions") or {})
+            extensions["stale"] = stale.extension()
+            response["extensions"] = extensions
+        return response
 
     async def render_graphql_ide(self, request: Request) -> Response:
         runtime: Runtime = request.app.state.runtime
@@ -145,6 +167,7 @@ class GraphQLApp(GraphQL[Context, None]):
             principal=await authenticate(request, runtime),
             backends=runtime.backends,
             profiles=runtime.profiles,
+            cache=runtime.cache,
         )
 
 
@@ -187,6 +210,15 @@ def create_app(settings: Settings) -> Starlette:
     )
     ttl_s, idle_s = settings.session_ttl_s, settings.session_idle_s
     redis = connect_redis(settings.redis_url) if settings.redis_url else None
+    cache_redis = (
+        connect_cache_redis(
+            settings.redis_url,
+            cluster=settings.redis_cluster,
+            timeout_s=settings.cache_redis_timeout_s,
+        )
+        if settings.redis_url and settings.cache_enabled
+        else None
+    )
     sessions: SessionStore = (
         ResilientSessionStore(
             RedisSessionStore(redis, ttl_s, idle_s, load_session_cipher(settings)),
@@ -206,6 +238,8 @@ def create_app(settings: Settings) -> Starlette:
         profiles=load_profiles(),
         resilience=resilience,
         redis=redis,
+        cache=build_cache(settings, cache_redis),
+        cache_redis=cache_redis,
     )
     opener = SessionOpener(backends.crm, sessions, settings.session_ttl_s)
     keys = load_key_set(settings)

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bff.auth.principal import Principal
+from bff.cache import Cache
 from bff.domain.labels import parse_accept_language
 from bff.domain.profiles import FrontendProfile
 from bff.domain.records import Language
@@ -26,6 +27,7 @@ class Context:
     principal: Principal | None
     backends: Backends
     profiles: dict[str, FrontendProfile]
+    cache: Cache | None = None  # the app's, shared by all requests (None: no caching)
     today: date = field(default_factory=date.today)
     party_language: Language | None = None  # the viewer's own, once their party is loaded
     loaders: Loaders = field(init=False)
@@ -33,7 +35,13 @@ class Context:
     def __post_init__(self) -> None:
         # per request: never shared across users or requests
         months = max(p.reserve_history_months for p in self.profiles.values())
-        self.loaders = Loaders(self.backends, months)
+        self.loaders = Loaders(self.backends, months, self.cache, self.viewer)
+
+    @property
+    def viewer(self) -> str:
+        """Whose view this request is: the cache keeps contract-keyed entries under it."""
+        p = self.principal
+        return "anonymous" if p is None else f"{p.kind.value}:{p.subject or p.identity}"
 
     @property
     def profile(self) -> FrontendProfile:

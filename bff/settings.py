@@ -78,6 +78,24 @@ class Settings(BaseSettings):
     cors_allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     redis_url: str = Field(default="", validation_alias="REDIS_URL")
+    # REDIS_URL names one node of a Redis Cluster (the client discovers the others): the
+    # cache, sessions and rate limits then spread over the cluster's slots
+    redis_cluster: bool = False
+
+    # the read-through cache (bff/cache; docs/operations.md): in Redis when REDIS_URL is set,
+    # else in this process
+    cache_enabled: bool = True
+    cache_version: str = Field(default="1", pattern=r"^[0-9A-Za-z]{1,8}$")  # raise: drop all
+    # AES-256-GCM key (base64url, 32 bytes) sealing private entries; every instance sharing a
+    # Redis needs the same. Empty: generated at start-up (only the demo and tests do that).
+    cache_encryption_key: SecretStr = SecretStr("")
+    # TTL per policy name, seconds, as JSON: BFF_CACHE_TTL_S='{"fund": 1800, "party": 60}'
+    cache_ttl_s: dict[str, float] = Field(default_factory=dict)
+    cache_stale_s: float = Field(default=24 * 3600, ge=0)  # served past TTL when a system is down
+    cache_negative_ttl_s: float = Field(default=60, gt=0)
+    cache_max_entries: int = Field(default=50_000, ge=100)  # in-process cache only
+    cache_redis_timeout_s: float = Field(default=0.25, gt=0)
+    cache_breaker_cool_down_s: float = Field(default=5.0, gt=0)
 
     @field_validator("cors_allowed_origins", mode="before")
     @classmethod

@@ -1,6 +1,7 @@
-"""DataLoaders, one per key kind, created per request (see bff.context): a loader's cache
-never outlives the request nor crosses users. Each batch is one backend call (or one per
-backend chunk), whatever the number of keys."""
+"""DataLoaders, one per key kind, created per request (see bff.context): a loader's memo
+never outlives the request nor crosses users. Each batch is one cache round trip and, for
+what the cache cannot answer, one backend call (or one per backend chunk), whatever the
+number of keys. Backends that answer one key at a time are asked concurrently (`each`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from aiodataloader import DataLoader
 
+from bff.cache.policies import Policy
 from bff.domain.records import (
     Allocation,
     Broker,
@@ -26,17 +28,19 @@ from bff.domain.records import (
 )
 
 if TYPE_CHECKING:
+    from bff.cache.read_through import Cache
     from bff.services import Backends
 
 K = TypeVar("K")
 V = TypeVar("V")
+FetchMany = Callable[[Sequence[K]], Awaitable[Mapping[K, V]]]
 
 
 class BatchLoader(DataLoader[K, V | None], Generic[K, V]):
     """Loads many keys with one call to a batch function returning a mapping; missing keys
     load as None."""
 
-    def __init__(self, fetch: Callable[[Sequence[K]], Awaitable[Mapping[K, V]]]) -> None:
+    def __init__(self, fetch: FetchMany[K, V]) -> None:
         super().__init__()
         self.fetch = fetch
 
@@ -45,44 +49,110 @@ class BatchLoader(DataLoader[K, V | None], Generic[K, V]):
         return [found.get(key) for key in keys]
 
 
-class EachLoader(DataLoader[K, V], Generic[K, V]):
-    """For lookups the backend only answers one key at a time: concurrent calls per batch."""
+class ListLoader(DataLoader[K, list[V]], Generic[K, V]):
+    """Loads a list per key with one batch call; a key the answer leaves out has none."""
 
-    def __init__(self, fetch: Callable[[K], Awaitable[V]]) -> None:
+    def __init__(self, fetch: FetchMany[K, list[V]]) -> None:
         super().__init__()
         self.fetch = fetch
 
-    async def batch_load_fn(self, keys: Sequence[K]) -> list[V]:
-        return list(await asyncio.gather(*(self.fetch(key) for key in keys)))
+    async def batch_load_fn(self, keys: Sequence[K]) -> list[list[V]]:
+        found = await self.fetch(list(keys))
+        return [found.get(key, []) for key in keys]
+
+
+def each(fetch: Callable[[K], Awaitable[V | None]]) -> FetchMany[K, V]:
+    """A batch function over a backend that answers one key at a time (None: not found)."""
+
+    async def fetch_many(keys: Sequence[K]) -> dict[K, V]:
+        values = await asyncio.gather(*(fetch(key) for key in keys))
+        return {key: value for key, value in zip(keys, values, strict=True) if value is not None}
+
+    return fetch_many
+
+
+class Caching:
+    """Puts the request's cache in front of batch functions. `viewer` names whose view the
+    request is (a customer's party, a broker's FSMA number): entries keyed by a contract are
+    kept under it, entries keyed by a party or company under that party or company."""
+
+    def __init__(self, cache: Cache | None, viewer: str) -> None:
+        self.cache = cache
+        self.viewer = viewer
+
+    def own(self, policy: str, fetch: FetchMany[str, V]) -> FetchMany[str, V]:
+        """Keys that name their owner (party ids, enterprise numbers) or shared reference data."""
+        return self._wrap(policy, fetch, str, None)
+
+    def viewed(
+        self, policy: str, fetch: FetchMany[ContractKey, V], variant: str = ""
+    ) -> FetchMany[ContractKey, V]:
+        """Contract keys, under the viewer; `variant` tells apart answers to other arguments."""
+        return self._wrap(policy, fetch, lambda key: f"{key}{variant}", self.viewer)
+
+    def _wrap(
+        self,
+        name: str,
+        fetch: FetchMany[K, V],
+        ident: Callable[[K], str],
+        owner: str | None,
+    ) -> FetchMany[K, V]:
+        cache = self.cache
+        if cache is None:
+            return fetch
+        policy: Policy = cache.policies[name]
+
+        async def cached(keys: Sequence[K]) -> Mapping[K, V]:
+            return await cache.get_many(policy, keys, fetch, ident=ident, owner=owner)
+
+        return cached
 
 
 class Loaders:
-    def __init__(self, backends: Backends, reserve_months: int) -> None:
-        b = backends
-        self.party_by_id: BatchLoader[str, Party] = BatchLoader(b.crm.parties)
-        self.mandates_by_party: EachLoader[str, list[CompanyMandate]] = EachLoader(b.crm.mandates)
-        self.company_by_number: EachLoader[str, Company | None] = EachLoader(b.crm.company)
-        self.contracts_by_party: EachLoader[str, list[ContractHeader]] = EachLoader(
-            b.policy.contracts_of_party
+    def __init__(
+        self,
+        backends: Backends,
+        reserve_months: int,
+        cache: Cache | None = None,
+        viewer: str = "",
+    ) -> None:
+        b, c = backends, Caching(cache, viewer)
+        self.party_by_id: BatchLoader[str, Party] = BatchLoader(c.own("party", b.crm.parties))
+        self.mandates_by_party: ListLoader[str, CompanyMandate] = ListLoader(
+            c.own("mandates", each(b.crm.mandates))
         )
-        self.contracts_by_company: EachLoader[str, list[ContractHeader]] = EachLoader(
-            b.policy.contracts_of_company
+        self.company_by_number: BatchLoader[str, Company] = BatchLoader(
+            c.own("company", each(b.crm.company))
+        )
+        self.contracts_by_party: ListLoader[str, ContractHeader] = ListLoader(
+            c.own("contracts_of_party", each(b.policy.contracts_of_party))
+        )
+        self.contracts_by_company: ListLoader[str, ContractHeader] = ListLoader(
+            c.own("contracts_of_company", each(b.policy.contracts_of_company))
         )
         self.contract_by_key: BatchLoader[ContractKey, ContractHeader] = BatchLoader(
-            b.policy.contracts
+            c.viewed("contract", b.policy.contracts)
         )
-        self.life_by_key: BatchLoader[ContractKey, LifeDetails] = BatchLoader(b.life.contracts)
+        self.life_by_key: BatchLoader[ContractKey, LifeDetails] = BatchLoader(
+            c.viewed("life_details", b.life.contracts)
+        )
         self.allocation_by_key: BatchLoader[ContractKey, Allocation] = BatchLoader(
-            b.life.allocations
+            c.viewed("allocation", b.life.allocations)
         )
         self.reserve_history_by_key: BatchLoader[ContractKey, ReserveHistory] = BatchLoader(
-            lambda keys: b.life.reserve_histories(keys, reserve_months)
+            c.viewed(
+                "reserve_history",
+                lambda keys: b.life.reserve_histories(keys, reserve_months),
+                variant=f"/{reserve_months}m",
+            )
         )
-        self.fund_by_isin: BatchLoader[str, Fund] = BatchLoader(b.life.funds)
+        self.fund_by_isin: BatchLoader[str, Fund] = BatchLoader(c.own("fund", b.life.funds))
         self.nonlife_by_key: BatchLoader[ContractKey, NonLifeDetails] = BatchLoader(
-            b.nonlife.policies
+            c.viewed("nonlife_details", b.nonlife.policies)
         )
-        self.broker_by_fsma: BatchLoader[str, Broker] = BatchLoader(b.brokers.brokers)
-        self.documents_by_party: BatchLoader[str, list[DocumentMeta]] = BatchLoader(
-            b.documents.documents_of_parties
+        self.broker_by_fsma: BatchLoader[str, Broker] = BatchLoader(
+            c.own("broker", b.brokers.brokers)
+        )
+        self.documents_by_party: ListLoader[str, DocumentMeta] = ListLoader(
+            c.own("documents_of_party", b.documents.documents_of_parties)
         )

@@ -178,15 +178,26 @@ def test_statuses_come_from_the_policy_administration(demo: Demo, world: World) 
     assert shown and all(expected[number] == status for number, status in shown.items())
 
 
-def test_one_viewer_query_costs_one_call_per_system(demo: Demo) -> None:
-    token = token_for(demo, "batch-10")
+def _calls(demo: Demo, system: str) -> dict[str, object]:
+    body: dict[str, object] = httpx.get(f"{demo.urls[system]}/_sandbox/calls", timeout=10).json()
+    return body
+
+
+def test_one_viewer_query_costs_one_call_per_system_and_none_once_cached(demo: Demo) -> None:
+    token = token_for(demo, "batch-50")  # no other test here asks for it: nothing cached yet
     for system in ("crm", "policy"):
         httpx.delete(f"{demo.urls[system]}/_sandbox/calls", timeout=10)
     assert "errors" not in graphql(demo, VIEWER, token)
-    crm = httpx.get(f"{demo.urls['crm']}/_sandbox/calls", timeout=10).json()
-    policy = httpx.get(f"{demo.urls['policy']}/_sandbox/calls", timeout=10).json()
-    assert crm == {"total": 1, "endpoints": {"POST /parties/batch": 1}}
-    assert policy == {"total": 1, "endpoints": {"POST /soap GetPartyContracts": 1}}
+    # fifty contracts, and still one batch per system
+    assert _calls(demo, "crm") == {"total": 1, "endpoints": {"POST /parties/batch": 1}}
+    assert _calls(demo, "policy") == {
+        "total": 1,
+        "endpoints": {"POST /soap GetPartyContracts": 1},
+    }
+    assert "errors" not in graphql(demo, VIEWER, token)
+    # the same query again is answered from the demo's in-process cache
+    assert _calls(demo, "crm")["total"] == 1
+    assert _calls(demo, "policy")["total"] == 1
 
 
 def test_broker_token_comes_from_the_issuer_and_is_not_a_customer(demo: Demo) -> None:
@@ -207,7 +218,8 @@ def test_without_a_valid_credential_the_viewer_is_unauthenticated(
 
 
 def test_a_failing_crm_nulls_the_viewer_with_a_typed_error(demo: Demo) -> None:
-    token = token_for(demo, "strategy-investor")
+    # a persona no other test here asks for: the cache has nothing of theirs to serve instead
+    token = token_for(demo, "hidden-products")
     faults = f"{demo.urls['crm']}/_sandbox/faults"
     httpx.put(faults, json={"error_rate": 1}, timeout=10).raise_for_status()
     try:
