@@ -66,8 +66,7 @@ def build_cache(settings: Settings, redis: AnyRedis | None) -> Cache | None:
     inner: CacheStore = (
         RedisStore(redis) if redis is not None else MemoryStore(settings.cache_max_entries)
     )
-    breaker = BreakerPolicy(
-        consecutive_failures=1, min_calls=1, cool_down_s=settings.cache_breaker_cool_down_s
-    )
+    # a dead Redis refuses at once: three failures in a row take it out of the path
+    breaker = BreakerPolicy(consecutive_failures=3, cool_down_s=settings.cache_breaker_cool_down_s)
     store = GuardedStore(inner, breaker, time.monotonic)
     return Cache(store, keys, cipher, by_name)

@@ -42,12 +42,26 @@ class Codec(Generic[T]):
     def loads(self, data: bytes) -> T:
         try:
             value: T = self.decode_json(json.loads(data))
-        except (ValueError, TypeError, KeyError, IndexError, ArithmeticError) as exc:
+        except (
+            ValueError,
+            TypeError,
+            KeyError,
+            IndexError,
+            ArithmeticError,
+            RecursionError,  # nested past the parser's limit
+        ) as exc:
             raise CodecError(f"cached value does not decode: {type(exc).__name__}") from None
         return value
 
 
 def _same(value: Any) -> Any:
+    return value
+
+
+def _array(value: Any) -> list[Any]:
+    """A JSON array, never another iterable (an object's keys, a string's characters)."""
+    if type(value) is not list:
+        raise TypeError("expected an array")
     return value
 
 
@@ -79,18 +93,25 @@ def _compile(tp: Any, subst: dict[Any, Any]) -> tuple[Encode, Decode, str]:
         return _union(args, subst)
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
         enc, dec, shape = _compile(args[0], subst)
-        encode_all, decode_all = (lambda v: [enc(x) for x in v]), (lambda v: tuple(map(dec, v)))
-        return encode_all, decode_all, f"({shape},...)"
+        return (
+            (lambda v: [enc(x) for x in v]),
+            (lambda v: tuple(map(dec, _array(v)))),
+            f"({shape},...)",
+        )
     if origin is tuple:
         parts = [_compile(a, subst) for a in args]
         return (
             lambda v: [enc(x) for (enc, _, _), x in zip(parts, v, strict=True)],
-            lambda v: tuple(dec(x) for (_, dec, _), x in zip(parts, v, strict=True)),
+            lambda v: tuple(dec(x) for (_, dec, _), x in zip(parts, _array(v), strict=True)),
             f"({','.join(p[2] for p in parts)})",
         )
     if origin is list:
         enc, dec, shape = _compile(args[0], subst)
-        return (lambda v: [enc(x) for x in v]), (lambda v: [dec(x) for x in v]), f"[{shape}]"
+        return (
+            (lambda v: [enc(x) for x in v]),
+            (lambda v: [dec(x) for x in _array(v)]),
+            f"[{shape}]",
+        )
     if dataclasses.is_dataclass(origin or tp):
         return _record(origin or tp, args, subst)
     raise TypeError(f"no cache codec for {tp!r}")
@@ -119,7 +140,7 @@ def _union(args: tuple[Any, ...], subst: dict[Any, Any]) -> tuple[Encode, Decode
     def decode(value: Any) -> Any:
         if value is None:
             return None
-        index, inner = value
+        index, inner = _array(value)
         return parts[index][2](inner)
 
     shape = "|".join(p[3] for p in parts) + ("|None" if optional else "")
@@ -137,7 +158,7 @@ def _record(cls: Any, args: tuple[Any, ...], subst: dict[Any, Any]) -> tuple[Enc
         return [enc(getattr(value, name)) for name, enc, _, _ in compiled]
 
     def decode(value: Any) -> Any:
-        if len(value) != len(compiled):
+        if len(_array(value)) != len(compiled):
             raise ValueError("field count differs")
         return cls(*(dec(v) for (_, _, dec, _), v in zip(compiled, value, strict=True)))
 

@@ -29,8 +29,12 @@ from bff.domain.records import (
     Fund,
     LifeDetails,
     NonLifeDetails,
+    Notification,
+    Page,
     Party,
+    PortfolioCustomer,
     ReserveHistory,
+    Transaction,
 )
 
 MINUTE = 60.0
@@ -65,8 +69,12 @@ DEFAULT_POLICIES: tuple[Policy, ...] = (
     Policy("allocation", "life", Allocation, private=True, ttl_s=30 * MINUTE),
     Policy("reserve_history", "life", ReserveHistory, private=True, ttl_s=6 * HOUR),
     Policy("nonlife_details", "nonlife", NonLifeDetails, private=True, ttl_s=HOUR),
-    # a new document (a tax certificate, a statement) should appear soon
+    Policy("portfolio", "brokers", Page[PortfolioCustomer], private=True, ttl_s=15 * MINUTE),
+    Policy("transactions", "life", Page[Transaction], private=True, ttl_s=15 * MINUTE),
+    # a new document (a tax certificate, a statement) or message should appear soon
     Policy("documents_of_party", "documents", list[DocumentMeta], private=True, ttl_s=2 * MINUTE),
+    # a page of messages and the unread count
+    Policy("notifications", "crm", tuple[Page[Notification], int], private=True, ttl_s=MINUTE),
 )
 
 

@@ -23,10 +23,11 @@ import asyncio
 import logging
 import random
 import time
+import weakref
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from bff.adapters.errors import BackendUnavailable
 from bff.cache.codec import Codec, CodecError, codec_for
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 K = TypeVar("K")
 V = TypeVar("V")
 Fetch = Callable[[list[K]], Awaitable[Mapping[K, V]]]
+SETTLE_S = 1.0  # how long a finished fetch's answer is still shared with late joiners
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,10 @@ class Cache:
         self._random = random_unit
         self._beta = beta
         self._inflight: dict[str, asyncio.Task[dict[str, _Answer[object]]]] = {}
+        self._finished_at: weakref.WeakKeyDictionary[asyncio.Task[Any], float] = (
+            weakref.WeakKeyDictionary()
+        )
+        self.settle_s = SETTLE_S
         self._background: set[asyncio.Task[dict[str, _Answer[object]]]] = set()
 
     async def get_many(
@@ -107,6 +113,7 @@ class Cache:
         party id, an enterprise number)."""
         codec: Codec[V] = codec_for(policy.value_type)
         names = {key: self.keys.key(policy, owner or ident(key), ident(key)) for key in keys}
+        read_at = time.monotonic()
         raws = await self.store.get_many(list(names.values()))
         now = self._clock()
         answers: dict[K, _Answer[object]] = {}
@@ -129,7 +136,9 @@ class Cache:
         missing = [key for key in names if key not in answers]
         self.stats.add(policy.name, "miss", len(missing))
         if missing:
-            answers.update(await self._load(policy, codec, missing, names, fetch, stale))
+            answers.update(
+                await self._load(policy, codec, missing, names, fetch, stale, read_at)
+            )
         if early:
             self._refresh_in_background(policy, codec, early, names, fetch)
         result: dict[K, V] = {}
@@ -141,8 +150,14 @@ class Cache:
         return result
 
     async def invalidate(self, policy: Policy, owner: str, idents: Sequence[str]) -> None:
-        """Drop entries (after a write), in one round trip."""
-        await self.store.delete([self.keys.key(policy, owner, i) for i in idents])
+        """Drop entries (after a write), in one round trip; answers of finished fetches are
+        no longer shared either."""
+        names = [self.keys.key(policy, owner, i) for i in idents]
+        for name in names:
+            task = self._inflight.get(name)
+            if task is not None and task.done():
+                del self._inflight[name]
+        await self.store.delete(names)
 
     async def aclose(self) -> None:
         for task in list(self._background):
@@ -177,16 +192,19 @@ class Cache:
         names: Mapping[K, str],
         fetch: Fetch[K, V],
         stale: Mapping[str, _Answer[object]],
+        read_at: float,
     ) -> dict[K, _Answer[object]]:
         """Single flight: join the fetches already running for some keys, start one for the rest."""
         waiting: dict[K, asyncio.Task[dict[str, _Answer[object]]]] = {}
-        own = [key for key in keys if names[key] not in self._inflight]
+        for key in keys:
+            task = self._joinable(names[key], read_at)
+            if task is not None:
+                waiting[key] = task
+        own = [key for key in keys if key not in waiting]
         if own:
             task = self._start(policy, codec, own, names, fetch, stale)
             for key in own:
                 waiting[key] = task
-        for key in keys:
-            waiting.setdefault(key, self._inflight[names[key]])
         answers: dict[K, _Answer[object]] = {}
         for task in set(waiting.values()):
             # shielded: a caller that gives up does not cancel a fetch others are waiting for
@@ -195,6 +213,21 @@ class Cache:
                 if awaited is task:
                     answers[key] = done[names[key]]
         return answers
+
+    def _joinable(
+        self, name: str, read_at: float
+    ) -> asyncio.Task[dict[str, _Answer[object]]] | None:
+        """The fetch of `name` running now, or one that finished after the caller read the
+        store (so the caller missed its write): either answers the caller as well."""
+        task = self._inflight.get(name)
+        if task is None or not task.done():
+            return task
+        finished = self._finished_at.get(task)
+        return task if finished is not None and finished > read_at else None
+
+    def _running(self, name: str) -> bool:
+        task = self._inflight.get(name)
+        return task is not None and not task.done()
 
     def _start(
         self,
@@ -210,12 +243,23 @@ class Cache:
         for name in own:
             self._inflight[name] = task
 
-        def forget(_: object) -> None:
+        def forget() -> None:
+            self._finished_at.pop(task, None)
             for name in own:
                 if self._inflight.get(name) is task:
                     del self._inflight[name]
 
-        task.add_done_callback(forget)
+        def settle(done: asyncio.Task[dict[str, _Answer[object]]]) -> None:
+            # A caller whose store read came before this fetch's write would start another
+            # fetch; the answer stays joinable a moment for such callers (`_joinable`). A
+            # failure is forgotten at once: the next caller tries the system again.
+            if done.cancelled() or done.exception() is not None:
+                forget()
+                return
+            self._finished_at[done] = time.monotonic()
+            asyncio.get_running_loop().call_later(self.settle_s, forget)
+
+        task.add_done_callback(settle)
         return task
 
     async def _fetch(
@@ -277,7 +321,7 @@ class Cache:
         names: Mapping[K, str],
         fetch: Fetch[K, V],
     ) -> None:
-        own = [key for key in keys if names[key] not in self._inflight]
+        own = [key for key in keys if not self._running(names[key])]
         if not own:
             return
         self.stats.add(policy.name, "refresh", len(own))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeAlias
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.cluster import RedisCluster
 from redis.crc import key_slot
 
@@ -18,6 +18,8 @@ from bff.cache.store import Item
 AnyRedis: TypeAlias = "Redis | RedisCluster"
 
 CACHE_TIMEOUT_S = 0.25
+MAX_CONNECTIONS = 128  # per BFF process
+POOL_WAIT_S = 1.0  # a burst queues for a connection; a loaded event loop is slow to hand one
 
 
 def connect_cache_redis(url: str, *, cluster: bool, timeout_s: float = CACHE_TIMEOUT_S) -> AnyRedis:
@@ -25,7 +27,16 @@ def connect_cache_redis(url: str, *, cluster: bool, timeout_s: float = CACHE_TIM
         return RedisCluster.from_url(
             url, socket_timeout=timeout_s, socket_connect_timeout=timeout_s
         )
-    return Redis.from_url(url, socket_timeout=timeout_s, socket_connect_timeout=timeout_s)
+    # Blocking: under a burst, a read waits (up to the timeout) for a free connection
+    # instead of failing at once as redis-py's default pool does past its size.
+    pool = BlockingConnectionPool.from_url(
+        url,
+        max_connections=MAX_CONNECTIONS,
+        timeout=max(POOL_WAIT_S, timeout_s),
+        socket_timeout=timeout_s,
+        socket_connect_timeout=timeout_s,
+    )
+    return Redis(connection_pool=pool)
 
 
 class RedisStore:

@@ -18,7 +18,7 @@ from typing import Protocol, TypeVar
 
 from redis.exceptions import RedisError
 
-from bff.resilience.breaker import Breaker, BreakerPolicy, CircuitOpen
+from bff.resilience.breaker import Breaker, BreakerPolicy, CircuitOpen, State
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -117,11 +117,18 @@ class GuardedStore:
             result = await call
         except STORE_FAILURES as exc:
             self.failures += 1
+            was_closed = self.breaker.state is State.CLOSED
             self.breaker.record(probe=probe, failed=True)
-            log.warning("cache store failed (%s): answering from the systems", type(exc).__name__)
+            if was_closed and self.breaker.state is not State.CLOSED:
+                log.warning(
+                    "cache store failing (%s): bypassed, answering from the systems",
+                    type(exc).__name__,
+                )
             return None
         except BaseException:
             self.breaker.release(probe=probe)
             raise
         self.breaker.record(probe=probe, failed=False)
+        if probe:
+            log.warning("cache store answers again: back in the path")
         return result

@@ -54,16 +54,18 @@ async def notification_page(
     await check_access(info, party)
     size = page_size(first)
     start = offset_of(NOTIFICATIONS, after)
-    crm = info.context.backends.crm
+    loaders = info.context.loaders
     page_number = start // size + 1
     page, unread = await backend(
-        crm.notifications(party.id, unread_only=unread_only, page=page_number, size=size)
+        loaders.notifications(party.id, unread_only=unread_only, page=page_number, size=size)
     )
     items = list(page.items)[start % size :]
     has_next = page.next is not None
     if len(items) < size and has_next:
         following, unread = await backend(
-            crm.notifications(party.id, unread_only=unread_only, page=page_number + 1, size=size)
+            loaders.notifications(
+                party.id, unread_only=unread_only, page=page_number + 1, size=size
+            )
         )
         items += list(following.items)
         has_next = following.next is not None
@@ -79,11 +81,11 @@ async def owned_notification(info: Info, notification_id: str) -> Notification:
     require_feature(info, "notifications")
     party = await viewer_party(info)
     await check_access(info, party)
-    crm = info.context.backends.crm
+    loaders = info.context.loaders
     page_number = 1
     while True:
         page, _ = await backend(
-            crm.notifications(party.id, unread_only=False, page=page_number, size=100)
+            loaders.notifications(party.id, unread_only=False, page=page_number, size=100)
         )
         for notification in page.items:
             if notification.id == notification_id:

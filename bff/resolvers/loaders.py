@@ -23,8 +23,12 @@ from bff.domain.records import (
     Fund,
     LifeDetails,
     NonLifeDetails,
+    Notification,
+    Page,
     Party,
+    PortfolioCustomer,
     ReserveHistory,
+    Transaction,
 )
 
 if TYPE_CHECKING:
@@ -90,6 +94,19 @@ class Caching:
         """Contract keys, under the viewer; `variant` tells apart answers to other arguments."""
         return self._wrap(policy, fetch, lambda key: f"{key}{variant}", self.viewer)
 
+    async def one(
+        self, policy: str, ident: str, fetch: Callable[[], Awaitable[V]], owner: str | None
+    ) -> V:
+        """A read that is not batched (a page of a listing), cached under `ident`."""
+        if self.cache is None:
+            return await fetch()
+
+        async def fetch_one(keys: Sequence[str]) -> dict[str, V]:
+            return {ident: await fetch()}
+
+        found = await self._wrap(policy, fetch_one, str, owner)([ident])
+        return found[ident]
+
     def _wrap(
         self,
         name: str,
@@ -117,6 +134,7 @@ class Loaders:
         viewer: str = "",
     ) -> None:
         b, c = backends, Caching(cache, viewer)
+        self._backends, self._caching = b, c
         self.party_by_id: BatchLoader[str, Party] = BatchLoader(c.own("party", b.crm.parties))
         self.mandates_by_party: ListLoader[str, CompanyMandate] = ListLoader(
             c.own("mandates", each(b.crm.mandates))
@@ -155,4 +173,37 @@ class Loaders:
         )
         self.documents_by_party: ListLoader[str, DocumentMeta] = ListLoader(
             c.own("documents_of_party", b.documents.documents_of_parties)
+        )
+
+    async def notifications(
+        self, party_id: str, *, unread_only: bool, page: int, size: int
+    ) -> tuple[Page[Notification], int]:
+        """One page of the person's messages and their unread count (cached briefly)."""
+        return await self._caching.one(
+            "notifications",
+            f"{party_id}/{int(unread_only)}/{page}/{size}",
+            lambda: self._backends.crm.notifications(
+                party_id, unread_only=unread_only, page=page, size=size
+            ),
+            owner=party_id,
+        )
+
+    async def transactions(
+        self, key: ContractKey, cursor: str | None, limit: int
+    ) -> Page[Transaction]:
+        """One page of the life platform's listing of a contract's transactions."""
+        return await self._caching.one(
+            "transactions",
+            f"{key}/{cursor or ''}/{limit}",
+            lambda: self._backends.life.transactions(key, cursor, limit),
+            owner=self._caching.viewer,
+        )
+
+    async def portfolio(self, fsma: str, page: int, size: int) -> Page[PortfolioCustomer]:
+        """One page of a broker's portfolio in the broker registry."""
+        return await self._caching.one(
+            "portfolio",
+            f"{fsma}/{page}/{size}",
+            lambda: self._backends.brokers.portfolio(fsma, page, size),
+            owner=fsma,
         )

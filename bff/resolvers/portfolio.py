@@ -26,13 +26,13 @@ async def broker_portfolio(info: Info) -> list[PortfolioCustomer]:
     """All pages of the registry's portfolio (the first, then the rest concurrently), with
     each customer's contracts cut to what the broker profile shows."""
     fsma = require_broker(info)
-    brokers = info.context.backends.brokers
-    first = await backend(brokers.portfolio(fsma, 1, BACKEND_PAGE))
+    loaders = info.context.loaders
+    first = await backend(loaders.portfolio(fsma, 1, BACKEND_PAGE))
     pages = [first]
     if first.next is not None and first.total:
         count = math.ceil(first.total / BACKEND_PAGE)
         pages += await backend(
-            asyncio.gather(*(brokers.portfolio(fsma, n, BACKEND_PAGE) for n in range(2, count + 1)))
+            asyncio.gather(*(loaders.portfolio(fsma, n, BACKEND_PAGE) for n in range(2, count + 1)))
         )
     profile = info.context.profile
     customers: list[PortfolioCustomer] = []

@@ -51,7 +51,7 @@ async def transaction_slice(
         if page.next is None:
             return TransactionSlice(found, has_next=False)
         backend_cursor, skip = page.next, 0
-        page = await backend(info.context.backends.life.transactions(key, page.next, BACKEND_PAGE))
+        page = await backend(info.context.loaders.transactions(key, page.next, BACKEND_PAGE))
 
 
 def _position(after: str | None) -> tuple[str | None, int]:
@@ -71,7 +71,7 @@ async def _first_page(info: Info, key: ContractKey, cursor: str | None) -> Page[
     """The platform refuses a cursor it did not make (or made for another listing) with a
     400: when that cursor came from the client, it is the client's input that is wrong."""
     try:
-        return await info.context.backends.life.transactions(key, cursor, BACKEND_PAGE)
+        return await info.context.loaders.transactions(key, cursor, BACKEND_PAGE)
     except BackendRejected as exc:
         if cursor is not None and exc.status == 400:
             raise InvalidArgument(NOT_A_CURSOR) from None
