@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from typing import Literal
 
 import httpx
-from redis.asyncio import Redis
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -42,7 +41,7 @@ from bff.auth.routes import SESSION_COOKIE, auth_routes, error_response
 from bff.auth.session_crypto import load_session_cipher
 from bff.auth.session_routes import session_routes
 from bff.auth.sessions import MemorySessionStore, SessionStore
-from bff.auth.sms_routes import sms_routes
+from bff.auth.sms_routes import sms_routes, sms_stores
 from bff.cache import Cache, build_cache
 from bff.cache.redis_store import AnyRedis, connect_cache_redis
 from bff.cache.stale import current_stale_report, stale_scope
@@ -70,7 +69,7 @@ class Runtime:
     broker_tokens: BrokerTokenValidator
     profiles: dict[str, FrontendProfile]
     resilience: Resilience  # per system: breaker, retry budget, outcome counters
-    redis: Redis | None = None  # when REDIS_URL is set: sessions live there
+    redis: AnyRedis | None = None  # when REDIS_URL is set: sessions live there
     cache: Cache | None = None  # read-through, in front of the loaders (bff/cache)
     cache_redis: AnyRedis | None = None  # the cache's own client: shorter timeouts
 
@@ -184,6 +183,7 @@ async def readyz(request: Request) -> Response:
         "status": "ok" if not failures else "unavailable",
         "failing": sorted(failures),
         "systems": runtime.resilience.snapshot(),  # outcomes and breaker state per system
+        "cache": runtime.cache.snapshot() if runtime.cache is not None else None,
     }
     return JSONResponse(body, status_code=200 if not failures else 503)
 
@@ -209,7 +209,12 @@ def create_app(settings: Settings) -> Starlette:
         crm=CrmAdapter(clients["crm"]),
     )
     ttl_s, idle_s = settings.session_ttl_s, settings.session_idle_s
-    redis = connect_redis(settings.redis_url) if settings.redis_url else None
+    session_cipher = load_session_cipher(settings)
+    redis = (
+        connect_redis(settings.redis_url, cluster=settings.redis_cluster)
+        if settings.redis_url
+        else None
+    )
     cache_redis = (
         connect_cache_redis(
             settings.redis_url,
@@ -221,7 +226,7 @@ def create_app(settings: Settings) -> Starlette:
     )
     sessions: SessionStore = (
         ResilientSessionStore(
-            RedisSessionStore(redis, ttl_s, idle_s, load_session_cipher(settings)),
+            RedisSessionStore(redis, ttl_s, idle_s, session_cipher),
             idle_s,
             settings.session_outage_grace_s,
         )
@@ -262,7 +267,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         *auth_routes(settings, keys, MemoryFlowStore(), opener, identity_http),
-        *sms_routes(backends.crm, opener),
+        *sms_routes(backends.crm, opener, **sms_stores(redis, session_cipher)),
         *session_routes(sessions),
     ]
     app = Starlette(

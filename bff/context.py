@@ -39,9 +39,13 @@ class Context:
 
     @property
     def viewer(self) -> str:
-        """Whose view this request is: the cache keeps contract-keyed entries under it."""
+        """Whose view this request is: the cache keeps contract-keyed entries under it. A
+        customer's is their party id and a broker's their FSMA number, the same owner their
+        own party- or portfolio-keyed entries have, so one person's entries share one slot."""
         p = self.principal
-        return "anonymous" if p is None else f"{p.kind.value}:{p.subject or p.identity}"
+        if p is None:
+            return "anonymous"
+        return p.subject or f"identity:{p.identity}"
 
     @property
     def profile(self) -> FrontendProfile:

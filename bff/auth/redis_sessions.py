@@ -1,18 +1,36 @@
-"""Server-side sessions in Redis, for `bff serve` and `bff demo` when REDIS_URL is set.
+"""Server-side sessions in Redis, a single node or a Redis Cluster, for `bff serve` and
+`bff demo` when REDIS_URL is set (BFF_REDIS_CLUSTER=true for a cluster).
 
 The record is keyed by the SHA-256 of the secret (the secret itself is never stored) and
 holds a compact JSON record, sealed with AES-GCM to its key (`bff.auth.session_crypto`): a
 dump of Redis shows neither the party id nor the device id. Its Redis TTL is the shorter of
 the remaining absolute lifetime and the idle timeout, refreshed on every read, so Redis drops
 a session as soon as either expires; the store checks both against its own clock too. A
-second key maps the public handle to the digest, for revoking.
+second key, with the same TTL, maps the public handle to the digest, for revoking.
 
 Two kinds of sets index the handles, by owner and by device (see `bff.auth.sessions` for
 the device binding they serve); their keys are named by keyed digests (HMAC) of the owner
 and of the device id, never by the values themselves. Each set lives the absolute session
-lifetime from its last addition, which outlives every member; members whose session has
-gone are removed when met. A record that does not open (sealed by an unknown key, or
-tampered with) counts as no session.
+lifetime from its last addition, which outlives every member. A record that does not open
+(sealed by an unknown key, or tampered with) counts as no session.
+
+Cluster: the keys of one session are named by different things (the secret's digest, the
+handle, the owner, the device), so no hash tag can put them on one slot, and a Redis Cluster
+refuses MULTI/EXEC across slots. The store therefore uses no transaction at all, on a single
+node or a cluster alike, and writes in an order whose every prefix is safe
+(`in_order`):
+
+- create: the handle key, then the index sets, then the record. The record is what makes a
+  session usable, so a usable session is always indexed and revocable; a create that stops
+  part-way leaves only a handle key and index members that lead nowhere.
+- read: the handle key's TTL is refreshed first, then the record is rewritten only if it
+  still exists (SET XX). A session revoked meanwhile stays revoked; a record whose handle
+  key has gone is deleted and refused, so a usable session always has its handle key.
+- delete: the record first (the session is refused from then on), then the handle key, then
+  the index members.
+- an index member is removed when its handle key has gone. A handle key without its record
+  is left alone: it may be a create between its first and last step; it expires with the
+  record's TTL anyway.
 """
 
 from __future__ import annotations
@@ -22,17 +40,20 @@ import logging
 import math
 import secrets
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import Any, TypeAlias
 
 from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 
 from bff.auth.principal import Assurance, AuthMethod, Principal, PrincipalKind, Profile
 from bff.auth.session_crypto import SealError, SessionCipher
 from bff.auth.sessions import Session, _digest, ended_by, is_live, new_session
+from bff.cache.redis_store import AnyRedis
 
 log = logging.getLogger(__name__)
 
@@ -44,19 +65,42 @@ OWNER_PREFIX = "bff:v1:session-owner:"
 DEVICE_PREFIX = "bff:v1:session-device:"
 
 # A Redis that does not answer must fail a call fast (the sessions then come from the
-# in-process copy of `bff.auth.resilient_sessions`), not after redis-py's default ten retries.
+# in-process copy of `bff.auth.resilient_sessions`), not after redis-py's default retries.
 REDIS_TIMEOUT_S = 1.0
 REDIS_RETRIES = 1
 
+Command: TypeAlias = tuple[str | int, ...]
 
-def connect_redis(url: str) -> Redis:
-    """The app's Redis client: short timeouts, one quick retry."""
+
+def connect_redis(url: str, *, cluster: bool = False) -> AnyRedis:
+    """The app's Redis client (sessions, SMS login state, rate limits): short timeouts, one
+    quick retry; a Redis Cluster client when `cluster` (the URL names any one node)."""
+    if cluster:
+        return RedisCluster.from_url(
+            url,
+            socket_timeout=REDIS_TIMEOUT_S,
+            socket_connect_timeout=REDIS_TIMEOUT_S,
+            retry=Retry(ExponentialBackoff(cap=0.05, base=0.01), REDIS_RETRIES),
+        )
     return Redis.from_url(
         url,
         socket_timeout=REDIS_TIMEOUT_S,
         socket_connect_timeout=REDIS_TIMEOUT_S,
         retry=Retry(ExponentialBackoff(cap=0.05, base=0.01), REDIS_RETRIES),
     )
+
+
+async def in_order(redis: AnyRedis, commands: Sequence[Command]) -> list[Any]:
+    """Run single-key `commands` one after the other, so that a failure part-way leaves a
+    prefix of them applied. A single node gets them in one pipeline (one connection runs
+    them in order: one round trip); a cluster one at a time, because a cluster pipeline
+    sends to each node concurrently."""
+    if isinstance(redis, RedisCluster):
+        return [await redis.execute_command(*command) for command in commands]
+    async with redis.pipeline(transaction=False) as pipe:
+        for command in commands:
+            pipe.execute_command(*command)
+        return list(await pipe.execute())
 
 
 def _encode(session: Session) -> bytes:
@@ -107,11 +151,11 @@ def _text(value: str | bytes) -> str:
 
 
 class RedisSessionStore:
-    """A `SessionStore` over a `redis.asyncio.Redis` that the caller owns and closes."""
+    """A `SessionStore` over a Redis or Redis Cluster client that the caller owns and closes."""
 
     def __init__(
         self,
-        redis: Redis,
+        redis: AnyRedis,
         ttl_s: int,
         idle_s: int,
         cipher: SessionCipher,
@@ -160,13 +204,11 @@ class RedisSessionStore:
         key = SESSION_PREFIX + digest
         ttl_ms = self._ttl_ms(session, now)
         index_ms = self.ttl_s * 1000
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.set(key, self._seal(session, key), px=ttl_ms)
-            pipe.set(HANDLE_PREFIX + session.handle, digest, px=ttl_ms)
-            for index_key in self._index_keys(session, current_only=True):
-                pipe.sadd(index_key, session.handle)
-                pipe.pexpire(index_key, index_ms)
-            await pipe.execute()
+        commands: list[Command] = [("SET", HANDLE_PREFIX + session.handle, digest, "PX", ttl_ms)]
+        for index_key in self._index_keys(session, current_only=True):
+            commands += [("SADD", index_key, session.handle), ("PEXPIRE", index_key, index_ms)]
+        commands.append(("SET", key, self._seal(session, key), "PX", ttl_ms))  # usable from here
+        await in_order(self.redis, commands)
         return secret, session
 
     async def get(self, secret: str) -> Session | None:
@@ -184,11 +226,17 @@ class RedisSessionStore:
             return None
         session = replace(session, last_seen=now)
         ttl_ms = self._ttl_ms(session, now)
-        async with self.redis.pipeline(transaction=True) as pipe:
-            # xx: a session revoked since the read above stays revoked
-            pipe.set(key, self._seal(session, key), px=ttl_ms, xx=True)
-            pipe.pexpire(HANDLE_PREFIX + session.handle, ttl_ms)
-            stored, _ = await pipe.execute()
+        handle_kept, stored = await in_order(
+            self.redis,
+            [
+                ("PEXPIRE", HANDLE_PREFIX + session.handle, ttl_ms),
+                # XX: a session revoked since the read above stays revoked
+                ("SET", key, self._seal(session, key), "PX", ttl_ms, "XX"),
+            ],
+        )
+        if not handle_kept:  # neither revocable nor listed any more: not a session either
+            await self.redis.delete(key)
+            return None
         return session if stored else None
 
     async def revoke(self, handle: str) -> None:
@@ -200,7 +248,7 @@ class RedisSessionStore:
         raw = await self.redis.get(key)
         session = None if raw is None else self._open(raw, key)
         if session is None:  # gone, or unreadable: its keys go; stale index members later
-            await self.redis.delete(key, handle_key)
+            await in_order(self.redis, [("DEL", key), ("DEL", handle_key)])
             return
         await self._delete(session)
 
@@ -226,20 +274,21 @@ class RedisSessionStore:
         return keys
 
     async def _load_all(self, index_key: str, handles: Iterable[str | bytes]) -> list[Session]:
-        """The live sessions of `handles`; members found gone are dropped from `index_key`."""
+        """The live sessions of `handles`; members whose handle key has gone are dropped from
+        `index_key` (one with a handle key but no record may be a create in progress)."""
         now = self.clock()
         found: list[Session] = []
         for member in handles:
             handle = _text(member)
             digest = await self.redis.get(HANDLE_PREFIX + handle)
-            key = "" if digest is None else SESSION_PREFIX + _text(digest)
-            raw = None if digest is None else await self.redis.get(key)
-            if raw is None:
+            if digest is None:
                 await self.redis.srem(index_key, handle)
                 continue
-            session = self._open(raw, key)
+            key = SESSION_PREFIX + _text(digest)
+            raw = await self.redis.get(key)
+            session = None if raw is None else self._open(raw, key)
             if session is None:
-                continue  # perhaps sealed by a newer key of another instance: left alone
+                continue  # not yet or no longer usable, or sealed by a newer key: left alone
             if is_live(session, now, self.idle_s):
                 found.append(session)
             else:
@@ -249,10 +298,9 @@ class RedisSessionStore:
     async def _delete(self, session: Session) -> None:
         handle_key = HANDLE_PREFIX + session.handle
         digest = await self.redis.get(handle_key)
-        async with self.redis.pipeline(transaction=True) as pipe:
-            if digest is not None:
-                pipe.delete(SESSION_PREFIX + _text(digest))
-            pipe.delete(handle_key)
-            for key in self._index_keys(session):
-                pipe.srem(key, session.handle)
-            await pipe.execute()
+        commands: list[Command] = []
+        if digest is not None:
+            commands.append(("DEL", SESSION_PREFIX + _text(digest)))  # refused from here on
+        commands.append(("DEL", handle_key))
+        commands += [("SREM", key, session.handle) for key in self._index_keys(session)]
+        await in_order(self.redis, commands)

@@ -27,7 +27,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
 
-from redis.exceptions import RedisError
+from redis.exceptions import RedisClusterException, RedisError
 
 from bff.auth.errors import ServiceUnavailable
 from bff.auth.principal import Principal
@@ -35,8 +35,9 @@ from bff.auth.sessions import Session, SessionStore, _digest, ended_by, is_live
 
 log = logging.getLogger(__name__)
 
-# what an unreachable Redis raises through redis-py (connection refused, timeouts, resets)
-OUTAGE_ERRORS: tuple[type[Exception], ...] = (RedisError, OSError)
+# what an unreachable Redis raises through redis-py (connection refused, timeouts, resets; a
+# cluster client with no reachable node raises RedisClusterException, not a RedisError)
+OUTAGE_ERRORS: tuple[type[Exception], ...] = (RedisError, RedisClusterException, OSError)
 DEFAULT_MAX_ENTRIES = 10_000
 
 

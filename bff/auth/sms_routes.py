@@ -9,6 +9,9 @@
 The mobile profile needs a device_id (A4). Every endpoint is rate-limited per client address,
 and per activation code, customer number or login; over the limit: 429 with Retry-After.
 Errors are {"error", "message"}; no code or number is ever echoed or logged.
+
+Enrolments, pending logins and attempt counts live in this process by default; with Redis
+(`sms_stores`) every instance shares them (`bff.auth.redis_sms`, `RedisRateLimiter`).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -27,7 +30,8 @@ from bff.adapters.crm import CrmPort
 from bff.auth.errors import AuthError, InvalidRequest
 from bff.auth.login import SessionOpener
 from bff.auth.principal import Profile
-from bff.auth.rate_limit import MemoryRateLimiter, RateLimiter, limit_key
+from bff.auth.rate_limit import MemoryRateLimiter, RateLimiter, RedisRateLimiter, limit_key
+from bff.auth.redis_sms import RedisPendingSmsLogins, RedisSmsEnrolments
 from bff.auth.routes import (
     NO_STORE,
     SESSION_COOKIE,
@@ -37,6 +41,7 @@ from bff.auth.routes import (
     json_object,
     string_field,
 )
+from bff.auth.session_crypto import SessionCipher
 from bff.auth.sms import (
     MemoryPendingSmsLogins,
     MemorySmsEnrolments,
@@ -45,8 +50,11 @@ from bff.auth.sms import (
     SmsLogin,
     open_sms_session,
 )
+from bff.cache.redis_store import AnyRedis
 
 WINDOW_S = 15 * 60
+PER_SUBJECT = 5
+PER_ADDRESS = 20  # addresses are shared (offices, carrier NAT): looser than per subject
 _PROFILES = {"web": Profile.WEB, "mobile": Profile.MOBILE}
 _RETRY_AFTER = "bff.sms.retry_after"  # set in the request scope by the limiter
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -62,12 +70,11 @@ class TooManyAttempts(AuthError):
 
 
 def _default_per_subject() -> RateLimiter:
-    return MemoryRateLimiter(5, WINDOW_S)
+    return MemoryRateLimiter(PER_SUBJECT, WINDOW_S)
 
 
 def _default_per_address() -> RateLimiter:
-    # addresses are shared (offices, carrier NAT): looser than per subject
-    return MemoryRateLimiter(20, WINDOW_S)
+    return MemoryRateLimiter(PER_ADDRESS, WINDOW_S)
 
 
 @dataclass
@@ -182,6 +189,29 @@ def _guarded_sms(handler: Handler) -> Handler:
         return response
 
     return handle
+
+
+class SmsStores(TypedDict, total=False):
+    """`sms_routes`' keyword arguments saying where the SMS login keeps its state."""
+
+    limits: SmsLimits
+    enrolments: SmsEnrolments
+    pending: PendingSmsLogins
+
+
+def sms_stores(redis: AnyRedis | None, cipher: SessionCipher) -> SmsStores:
+    """Nothing without Redis (this process's memory, the defaults); with it, enrolments,
+    pending logins and attempt counts in Redis, keyed and sealed with the sessions' cipher."""
+    if redis is None:
+        return {}
+    return {
+        "limits": SmsLimits(
+            per_subject=RedisRateLimiter(redis, cipher, PER_SUBJECT, WINDOW_S),
+            per_address=RedisRateLimiter(redis, cipher, PER_ADDRESS, WINDOW_S),
+        ),
+        "enrolments": RedisSmsEnrolments(redis, cipher),
+        "pending": RedisPendingSmsLogins(redis, cipher),
+    }
 
 
 def sms_routes(

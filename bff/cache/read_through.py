@@ -36,7 +36,7 @@ from bff.cache.entry import Entry, EntryError
 from bff.cache.keys import KeySpace
 from bff.cache.policies import Policy
 from bff.cache.stale import report_stale
-from bff.cache.store import CacheStore
+from bff.cache.store import CacheStore, GuardedStore
 
 log = logging.getLogger(__name__)
 
@@ -136,9 +136,7 @@ class Cache:
         missing = [key for key in names if key not in answers]
         self.stats.add(policy.name, "miss", len(missing))
         if missing:
-            answers.update(
-                await self._load(policy, codec, missing, names, fetch, stale, read_at)
-            )
+            answers.update(await self._load(policy, codec, missing, names, fetch, stale, read_at))
         if early:
             self._refresh_in_background(policy, codec, early, names, fetch)
         result: dict[K, V] = {}
@@ -150,14 +148,27 @@ class Cache:
         return result
 
     async def invalidate(self, policy: Policy, owner: str, idents: Sequence[str]) -> None:
-        """Drop entries (after a write), in one round trip; answers of finished fetches are
-        no longer shared either."""
-        names = [self.keys.key(policy, owner, i) for i in idents]
+        """Drop entries (after a write), in one round trip."""
+        await self.forget([self.keys.key(policy, owner, i) for i in idents])
+
+    async def forget(self, names: Sequence[str]) -> None:
+        """Drop entries by key name, in one round trip; answers of finished fetches of them
+        are no longer shared either."""
         for name in names:
             task = self._inflight.get(name)
             if task is not None and task.done():
                 del self._inflight[name]
         await self.store.delete(names)
+
+    def snapshot(self) -> dict[str, object]:
+        """For operators (/readyz): the store's breaker and the counts per outcome."""
+        breaker = self.store.breaker.state.value if isinstance(self.store, GuardedStore) else None
+        outcomes = ("hit", "miss", "negative_hit", "stale", "refresh", "undecodable")
+        return {
+            "breaker": breaker or "closed",
+            "roundtrips": self.store.roundtrips,
+            **{outcome: self.stats.total(outcome) for outcome in outcomes},
+        }
 
     async def aclose(self) -> None:
         for task in list(self._background):
@@ -207,11 +218,16 @@ class Cache:
                 waiting[key] = task
         answers: dict[K, _Answer[object]] = {}
         for task in set(waiting.values()):
-            # shielded: a caller that gives up does not cancel a fetch others are waiting for
-            done = await asyncio.shield(task)
-            for key, awaited in waiting.items():
-                if awaited is task:
-                    answers[key] = done[names[key]]
+            mine = {names[key]: key for key, awaited in waiting.items() if awaited is task}
+            try:
+                # shielded: a caller that gives up does not cancel a fetch others wait for
+                done = await asyncio.shield(task)
+            except BackendUnavailable as exc:
+                # a joined fetch (an early refresh, another caller's) had none of this
+                # caller's stale entries to fall back on
+                done = self._stale_or_raise(policy, mine, stale, exc)
+            for name, key in mine.items():
+                answers[key] = done[name]
         return answers
 
     def _joinable(
@@ -222,8 +238,11 @@ class Cache:
         task = self._inflight.get(name)
         if task is None or not task.done():
             return task
+        if task.cancelled() or task.exception() is not None:
+            return None
         finished = self._finished_at.get(task)
-        return task if finished is not None and finished > read_at else None
+        # None: finished in this turn of the loop, its `settle` callback not run yet
+        return task if finished is None or finished > read_at else None
 
     def _running(self, name: str) -> bool:
         task = self._inflight.get(name)

@@ -36,7 +36,7 @@ def connect_cache_redis(url: str, *, cluster: bool, timeout_s: float = CACHE_TIM
         socket_timeout=timeout_s,
         socket_connect_timeout=timeout_s,
     )
-    return Redis(connection_pool=pool)
+    return Redis.from_pool(pool)  # the client owns the pool: aclose disconnects it
 
 
 class RedisStore:

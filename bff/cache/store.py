@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Protocol, TypeVar
 
-from redis.exceptions import RedisError
+from redis.exceptions import RedisClusterException, RedisError
 
 from bff.resilience.breaker import Breaker, BreakerPolicy, CircuitOpen, State
 
@@ -81,8 +81,9 @@ class MemoryStore:
         return [value for _, value in self._entries.values()]
 
 
-# what a failing or stalled Redis raises through redis-py
-STORE_FAILURES = (RedisError, OSError, asyncio.TimeoutError)
+# what a failing or stalled Redis raises through redis-py (a cluster client with no reachable
+# node raises RedisClusterException, which is not a RedisError)
+STORE_FAILURES = (RedisError, RedisClusterException, OSError, asyncio.TimeoutError)
 
 
 class GuardedStore:

@@ -1,34 +1,46 @@
-"""RedisSessionStore against a real redis-server (tests/redis_server.py), and create_app's
+"""RedisSessionStore against real redis-servers (tests/redis_server.py), a single node and a
+three-node Redis Cluster alike (the `redis` fixture runs each test on both), and create_app's
 choice of it (inside the outage-resilient wrapper) when REDIS_URL is set. The records are
 sealed (test_session_crypto.py); the scan for personal data in clear is in
-test_resilient_sessions.py."""
+test_resilient_sessions.py. Without transactions (a cluster refuses them across slots), the
+order of writes keeps a usable session indexed and a revoked one refused: the tests cut a
+create and a delete after every prefix of their commands."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 import anyio
 import pytest
 from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
+from redis.exceptions import ConnectionError as RedisConnectionError
 from starlette.requests import Request
 
 from bff.app import authenticate, create_app
+from bff.auth import redis_sessions
+from bff.auth.errors import ServiceUnavailable
 from bff.auth.principal import Assurance, AuthMethod, Principal, PrincipalKind, Profile
 from bff.auth.redis_sessions import (
     DEVICE_PREFIX,
     HANDLE_PREFIX,
     OWNER_PREFIX,
     SESSION_PREFIX,
+    Command,
     RedisSessionStore,
+    connect_redis,
 )
 from bff.auth.resilient_sessions import ResilientSessionStore
 from bff.auth.session_crypto import SessionCipher
 from bff.auth.sessions import SessionStore
+from bff.cache.redis_store import AnyRedis
 from bff.settings import Settings
 from tests.bff.auth.test_sessions import CASES
+from tests.redis_server import free_port, redis_cluster
 
 pytestmark = [pytest.mark.anyio, pytest.mark.redis]
 
@@ -63,8 +75,31 @@ class Clock:
         return self.now
 
 
+@pytest.fixture(scope="module")
+def cluster_url() -> Iterator[str]:
+    """One three-node cluster for the module (starting one takes seconds); each test using
+    it starts from an empty cluster (see `redis`)."""
+    with redis_cluster() as urls:
+        yield urls[0]
+
+
+@pytest.fixture(params=["single", "cluster"])
+async def redis(request: pytest.FixtureRequest) -> AsyncIterator[AnyRedis]:
+    """A client of a fresh single redis-server, or of the module's emptied cluster."""
+    client: AnyRedis
+    if request.param == "single":
+        client = Redis.from_url(request.getfixturevalue("redis_url"))
+    else:
+        client = RedisCluster.from_url(request.getfixturevalue("cluster_url"))
+        await client.flushall()
+    try:
+        yield client
+    finally:
+        await client.aclose()
+
+
 @pytest.fixture
-async def redis(redis_url: str) -> AsyncIterator[Redis]:
+async def single_redis(redis_url: str) -> AsyncIterator[Redis]:
     client = Redis.from_url(redis_url)
     try:
         yield client
@@ -78,7 +113,7 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def store(redis: Redis, clock: Clock) -> RedisSessionStore:
+def store(redis: AnyRedis, clock: Clock) -> RedisSessionStore:
     return RedisSessionStore(redis, TTL_S, IDLE_S, CIPHER, clock=clock)
 
 
@@ -100,7 +135,7 @@ async def use_until(store: RedisSessionStore, secret: str, clock: Clock, until: 
 
 
 async def test_create_then_get_round_trips_the_principal(
-    store: RedisSessionStore, redis: Redis, clock: Clock
+    store: RedisSessionStore, redis: AnyRedis, clock: Clock
 ) -> None:
     secret, created = await store.create(ALICE, "device-7f3a")
 
@@ -128,7 +163,7 @@ async def test_a_session_without_device_round_trips(store: RedisSessionStore) ->
 
 
 async def test_the_secret_is_in_no_key_and_no_value(
-    store: RedisSessionStore, redis: Redis, clock: Clock
+    store: RedisSessionStore, redis: AnyRedis, clock: Clock
 ) -> None:
     secrets = [(await store.create(p, f"device-{i}"))[0] for i, p in enumerate([ALICE, BOB])]
     clock.now += 5
@@ -150,7 +185,7 @@ async def test_the_secret_is_in_no_key_and_no_value(
 
 
 async def test_the_redis_ttl_is_the_idle_timeout_then_the_remaining_lifetime(
-    store: RedisSessionStore, redis: Redis, clock: Clock
+    store: RedisSessionStore, redis: AnyRedis, clock: Clock
 ) -> None:
     secret, created = await store.create(ALICE, None)
     handle_key = HANDLE_PREFIX + created.handle
@@ -165,7 +200,7 @@ async def test_the_redis_ttl_is_the_idle_timeout_then_the_remaining_lifetime(
 
 
 async def test_redis_itself_drops_the_session_at_its_ttl(
-    store: RedisSessionStore, redis: Redis, clock: Clock
+    store: RedisSessionStore, redis: AnyRedis, clock: Clock
 ) -> None:
     secret, created = await store.create(ALICE, None)
     await use_until(store, secret, clock, created.expires - 0.2)
@@ -175,7 +210,7 @@ async def test_redis_itself_drops_the_session_at_its_ttl(
     assert await store.get(secret) is None
 
 
-async def test_idle_expiry(store: RedisSessionStore, redis: Redis, clock: Clock) -> None:
+async def test_idle_expiry(store: RedisSessionStore, redis: AnyRedis, clock: Clock) -> None:
     secret, created = await store.create(ALICE, None)
     clock.now += IDLE_S - 1
     assert await store.get(secret) is not None
@@ -189,7 +224,7 @@ async def test_idle_expiry(store: RedisSessionStore, redis: Redis, clock: Clock)
 
 
 async def test_absolute_expiry_despite_use(
-    store: RedisSessionStore, redis: Redis, clock: Clock
+    store: RedisSessionStore, redis: AnyRedis, clock: Clock
 ) -> None:
     secret, created = await store.create(ALICE, None)
     await use_until(store, secret, clock, created.expires - 1)
@@ -198,7 +233,7 @@ async def test_absolute_expiry_despite_use(
     assert await redis.exists(session_key(secret), HANDLE_PREFIX + created.handle) == 0
 
 
-async def test_revoke_by_handle(store: RedisSessionStore, redis: Redis) -> None:
+async def test_revoke_by_handle(store: RedisSessionStore, redis: AnyRedis) -> None:
     alice_secret, alice = await store.create(ALICE, "device-a")
     bob_secret, bob = await store.create(BOB, "device-b")
 
@@ -240,8 +275,9 @@ def bearer_request(secret: str) -> Request:
 
 
 async def test_create_app_keeps_sessions_in_redis_when_redis_url_is_set(
-    redis_url: str, redis: Redis, monkeypatch: pytest.MonkeyPatch
+    redis_url: str, single_redis: Redis, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    redis = single_redis
     monkeypatch.setenv("REDIS_URL", redis_url)
     settings = Settings(environment="demo")
     assert settings.redis_url == redis_url
@@ -267,13 +303,15 @@ async def test_create_app_keeps_sessions_in_redis_when_redis_url_is_set(
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.__name__ for case in CASES])
-async def test_redis_store(case: Callable[[SessionStore], Awaitable[None]], redis: Redis) -> None:
+async def test_redis_store(
+    case: Callable[[SessionStore], Awaitable[None]], redis: AnyRedis
+) -> None:
     """The device binding (A4), listing and revoke-all cases of the memory store, in Redis."""
     await case(RedisSessionStore(redis, TTL_S, IDLE_S, CIPHER, clock=Clock()))
 
 
 async def test_a4_indexes_are_sets_with_ttls_and_lose_ended_sessions(
-    store: RedisSessionStore, redis: Redis
+    store: RedisSessionStore, redis: AnyRedis
 ) -> None:
     _, alice = await store.create(ALICE, "phone-1")
     bob_secret, bob = await store.create(BOB, "phone-1")  # ends Alice's session on phone-1
@@ -293,10 +331,149 @@ async def test_a4_indexes_are_sets_with_ttls_and_lose_ended_sessions(
 
 
 async def test_expired_sessions_are_not_listed(
-    store: RedisSessionStore, redis: Redis, clock: Clock
+    store: RedisSessionStore, redis: AnyRedis, clock: Clock
 ) -> None:
     secret, created = await store.create(ALICE, "phone-1")
     clock.now += IDLE_S  # Redis has not dropped it yet; the store's clock has
     assert await store.sessions_of(created.owner) == []
     assert await redis.exists(session_key(secret), HANDLE_PREFIX + created.handle) == 0
     assert await store.revoke_all(created.owner) == 0
+
+
+async def test_create_app_keeps_sessions_in_the_cluster_when_told_it_is_one(
+    cluster_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REDIS_URL", cluster_url)
+    monkeypatch.setenv("BFF_REDIS_CLUSTER", "true")
+    app = create_app(Settings(environment="demo"))
+    runtime = app.state.runtime
+    assert isinstance(runtime.redis, RedisCluster)
+    async with app.router.lifespan_context(app), RedisCluster.from_url(cluster_url) as cluster:
+        secret, created = await runtime.sessions.create(ALICE, "device-7f3a")
+        assert await cluster.exists(session_key(secret), HANDLE_PREFIX + created.handle) == 2
+        assert await authenticate(bearer_request(secret), runtime) == created.principal
+        await runtime.sessions.revoke(created.handle)
+        assert await authenticate(bearer_request(secret), runtime) is None
+
+
+def test_connect_redis_gives_a_cluster_client_only_when_asked() -> None:
+    url = f"redis://127.0.0.1:{free_port()}/0"  # nothing is asked of it
+    assert type(connect_redis(url)) is Redis
+    assert isinstance(connect_redis(url, cluster=True), RedisCluster)
+
+
+async def test_a_record_whose_handle_key_has_gone_is_refused_and_deleted(
+    store: RedisSessionStore, redis: AnyRedis
+) -> None:
+    secret, created = await store.create(ALICE, "phone-1")
+    await redis.delete(HANDLE_PREFIX + created.handle)  # it could be neither listed nor revoked
+    assert await store.get(secret) is None
+    assert await redis.exists(session_key(secret)) == 0
+
+
+async def test_an_index_member_is_kept_while_its_handle_key_is_there(
+    store: RedisSessionStore, redis: AnyRedis
+) -> None:
+    """A handle key without a record is what a create looks like before its last step."""
+    secret, created = await store.create(ALICE, "phone-1")
+    [owner_key] = store.owner_keys(created.owner)
+    await redis.delete(session_key(secret))
+    assert await store.sessions_of(created.owner) == []
+    assert await redis.smembers(owner_key) == {created.handle.encode()}
+    await redis.delete(HANDLE_PREFIX + created.handle)
+    assert await store.sessions_of(created.owner) == []
+    assert await redis.exists(owner_key) == 0
+
+
+async def test_a_session_revoked_between_its_read_and_its_rewrite_stays_revoked(
+    store: RedisSessionStore, redis: AnyRedis, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret, created = await store.create(ALICE, "phone-1")
+    original = redis_sessions.in_order
+
+    async def revoked_meanwhile(client: AnyRedis, commands: Sequence[Command]) -> list[Any]:
+        monkeypatch.setattr(redis_sessions, "in_order", original)
+        await RedisSessionStore(redis, TTL_S, IDLE_S, CIPHER).revoke(created.handle)  # elsewhere
+        return await original(client, commands)
+
+    monkeypatch.setattr(redis_sessions, "in_order", revoked_meanwhile)
+    clock.now += 10
+    assert await store.get(secret) is None
+    assert await redis.exists(session_key(secret), HANDLE_PREFIX + created.handle) == 0
+    assert await store.get(secret) is None
+
+
+def cut_after(count: int) -> Callable[[AnyRedis, Sequence[Command]], Awaitable[list[Any]]]:
+    """An `in_order` that runs the first `count` commands, then loses the connection."""
+    original = redis_sessions.in_order
+
+    async def cut(client: AnyRedis, commands: Sequence[Command]) -> list[Any]:
+        assert count < len(commands)
+        await original(client, commands[:count])
+        raise RedisConnectionError("connection lost part-way")
+
+    return cut
+
+
+CREATE_COMMANDS = 6  # handle key, owner set (SADD, PEXPIRE), device set (SADD, PEXPIRE), record
+DELETE_COMMANDS = 4  # record, handle key, owner set, device set
+
+
+@pytest.mark.parametrize("done", range(CREATE_COMMANDS))
+async def test_a_create_cut_part_way_leaves_no_usable_session_and_loses_no_index_member(
+    store: RedisSessionStore, redis: AnyRedis, monkeypatch: pytest.MonkeyPatch, done: int
+) -> None:
+    monkeypatch.setattr(redis_sessions, "in_order", cut_after(done))
+    with pytest.raises(RedisConnectionError):
+        await store.create(ALICE, "phone-1")
+    monkeypatch.undo()
+
+    keys = [key.decode() async for key in redis.scan_iter(match="*")]
+    assert not [key for key in keys if key.startswith(SESSION_PREFIX)]  # the record comes last
+    handles = [key.removeprefix(HANDLE_PREFIX) for key in keys if key.startswith(HANDLE_PREFIX)]
+    assert len(handles) == (1 if done else 0)  # the handle key comes first
+    owner = f"customer:{ALICE.subject}"
+    assert await store.sessions_of(owner) == []
+    [owner_key] = store.owner_keys(owner)
+    # a member whose handle key is there is left alone: the create might still finish
+    assert await redis.smembers(owner_key) == ({handles[0].encode()} if done >= 2 else set())
+
+    secret, created = await store.create(ALICE, "phone-1")  # the next login works as usual
+    assert [s.handle for s in await store.sessions_of(owner)] == [created.handle]
+    assert await store.get(secret) is not None
+
+
+@pytest.mark.parametrize("done", range(DELETE_COMMANDS))
+async def test_a_revocation_cut_part_way_leaves_the_session_refused_once_begun(
+    store: RedisSessionStore, redis: AnyRedis, monkeypatch: pytest.MonkeyPatch, done: int
+) -> None:
+    secret, created = await store.create(ALICE, "phone-1")
+    monkeypatch.setattr(redis_sessions, "in_order", cut_after(done))
+    with pytest.raises(RedisConnectionError):  # the caller learns it is not done
+        await store.revoke(created.handle)
+    monkeypatch.undo()
+
+    if done == 0:
+        assert await store.get(secret) is not None
+    else:  # the record went first
+        assert await store.get(secret) is None
+    await store.revoke(created.handle)  # tried again
+    assert await store.get(secret) is None
+    assert await store.sessions_of(created.owner) == []
+    assert await redis.exists(session_key(secret), HANDLE_PREFIX + created.handle) == 0
+    [owner_key] = store.owner_keys(created.owner)
+    assert await redis.exists(owner_key) == 0
+
+
+async def test_an_unreachable_cluster_is_an_outage_not_a_server_error() -> None:
+    client = connect_redis(f"redis://127.0.0.1:{free_port()}/0", cluster=True)
+    store = ResilientSessionStore(
+        RedisSessionStore(client, TTL_S, IDLE_S, CIPHER), IDLE_S, 60, clock=Clock()
+    )
+    try:
+        assert await store.get("a-secret-never-issued") is None
+        with pytest.raises(ServiceUnavailable):
+            await store.create(ALICE, "phone-1")
+        assert store.down_since == T0
+    finally:
+        await client.aclose()
