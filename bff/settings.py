@@ -91,10 +91,11 @@ class Settings(BaseSettings):
     cache_encryption_key: SecretStr = SecretStr("")
     # TTL per policy name, seconds, as JSON: BFF_CACHE_TTL_S='{"fund": 1800, "party": 60}'
     cache_ttl_s: dict[str, float] = Field(default_factory=dict)
-    cache_stale_s: float = Field(default=24 * 3600, ge=0)  # served past TTL when a system is down
-    cache_negative_ttl_s: float = Field(default=60, gt=0)
+    # how long past its TTL an entry is served (flagged) while its system is down
+    cache_stale_s: float = Field(default=24 * 3600, ge=0, allow_inf_nan=False)
+    cache_negative_ttl_s: float = Field(default=60, gt=0, allow_inf_nan=False)
     cache_max_entries: int = Field(default=50_000, ge=100)  # in-process cache only
-    cache_redis_timeout_s: float = Field(default=0.25, gt=0)
+    cache_redis_timeout_s: float = Field(default=0.25, gt=0, allow_inf_nan=False)
     cache_breaker_cool_down_s: float = Field(default=5.0, gt=0)
 
     @field_validator("cors_allowed_origins", mode="before")

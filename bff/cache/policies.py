@@ -15,6 +15,7 @@ be served, flagged, when the system is down or in maintenance. `negative_ttl_s` 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -89,8 +90,8 @@ def policies(
         if name not in by_name:
             known = ", ".join(sorted(by_name))
             raise ValueError(f"unknown cache policy {name!r} in the TTLs (known: {known})")
-        if ttl <= 0:
-            raise ValueError(f"the TTL of cache policy {name!r} must be positive")
+        if not math.isfinite(ttl) or ttl <= 0:
+            raise ValueError(f"the TTL of cache policy {name!r} must be a positive number")
         by_name[name] = replace(by_name[name], ttl_s=float(ttl))
     for name, policy in by_name.items():
         if stale_s is not None:

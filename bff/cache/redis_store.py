@@ -18,6 +18,9 @@ from bff.cache.store import Item
 AnyRedis: TypeAlias = "Redis | RedisCluster"
 
 CACHE_TIMEOUT_S = 0.25
+# A burst opens many connections at once on a loaded event loop: a refused connection fails
+# at once anyway, so a longer connect timeout only spares a cold pool spurious failures.
+CONNECT_S = 1.0
 MAX_CONNECTIONS = 128  # per BFF process
 POOL_WAIT_S = 1.0  # a burst queues for a connection; a loaded event loop is slow to hand one
 
@@ -25,7 +28,7 @@ POOL_WAIT_S = 1.0  # a burst queues for a connection; a loaded event loop is slo
 def connect_cache_redis(url: str, *, cluster: bool, timeout_s: float = CACHE_TIMEOUT_S) -> AnyRedis:
     if cluster:
         return RedisCluster.from_url(
-            url, socket_timeout=timeout_s, socket_connect_timeout=timeout_s
+            url, socket_timeout=timeout_s, socket_connect_timeout=max(CONNECT_S, timeout_s)
         )
     # Blocking: under a burst, a read waits (up to the timeout) for a free connection
     # instead of failing at once as redis-py's default pool does past its size.
@@ -34,7 +37,7 @@ def connect_cache_redis(url: str, *, cluster: bool, timeout_s: float = CACHE_TIM
         max_connections=MAX_CONNECTIONS,
         timeout=max(POOL_WAIT_S, timeout_s),
         socket_timeout=timeout_s,
-        socket_connect_timeout=timeout_s,
+        socket_connect_timeout=max(CONNECT_S, timeout_s),
     )
     return Redis.from_pool(pool)  # the client owns the pool: aclose disconnects it
 
