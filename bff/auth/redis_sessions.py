@@ -45,7 +45,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, TypeAlias
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.cluster import RedisCluster
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
@@ -68,6 +68,7 @@ DEVICE_PREFIX = "bff:v1:session-device:"
 # in-process copy of `bff.auth.resilient_sessions`), not after redis-py's default retries.
 REDIS_TIMEOUT_S = 1.0
 REDIS_RETRIES = 1
+MAX_CONNECTIONS = 128  # per BFF process
 
 Command: TypeAlias = tuple[str | int, ...]
 
@@ -82,12 +83,17 @@ def connect_redis(url: str, *, cluster: bool = False) -> AnyRedis:
             socket_connect_timeout=REDIS_TIMEOUT_S,
             retry=Retry(ExponentialBackoff(cap=0.05, base=0.01), REDIS_RETRIES),
         )
-    return Redis.from_url(
+    # Blocking: a burst of requests queues for a connection (up to the timeout) instead of
+    # failing past the pool's size, as redis-py's default pool does.
+    pool = BlockingConnectionPool.from_url(
         url,
+        max_connections=MAX_CONNECTIONS,
+        timeout=REDIS_TIMEOUT_S,
         socket_timeout=REDIS_TIMEOUT_S,
         socket_connect_timeout=REDIS_TIMEOUT_S,
         retry=Retry(ExponentialBackoff(cap=0.05, base=0.01), REDIS_RETRIES),
     )
+    return Redis.from_pool(pool)
 
 
 async def in_order(redis: AnyRedis, commands: Sequence[Command]) -> list[Any]:
